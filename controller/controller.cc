@@ -1,0 +1,426 @@
+#include "controller/controller.h"
+
+#include "common/base/logging.h"
+#include "controller/diff.h"
+#include "controller/expand.h"
+
+namespace wharf::controller {
+namespace {
+
+using std::chrono::milliseconds;
+
+// "watcher/spec@host:pid" -> "watcher/spec".
+std::string ComponentOf(const std::string& source) { return source.substr(0, source.find('@')); }
+
+std::string WatcherKindOf(const std::string& source) {
+  std::string component = ComponentOf(source);
+  const std::string prefix = "watcher/";
+  return component.rfind(prefix, 0) == 0 ? component.substr(prefix.size()) : "";
+}
+
+std::string ErrorText(const v1::Error& e) {
+  std::string out;
+  if (!e.service().empty()) out += e.service() + "." + e.operation() + ": ";
+  if (!e.code().empty()) out += e.code() + ": ";
+  out += e.message();
+  if (!e.request_id().empty()) out += " (request id " + e.request_id() + ")";
+  return out;
+}
+
+}  // namespace
+
+Controller::Controller(asio::io_context& io, bus::EventSink& events, ActionDispatcher& dispatcher,
+                       const Clock& clock, Counters& counters, Options options)
+    : io_(io),
+      events_(events),
+      dispatcher_(dispatcher),
+      clock_(clock),
+      counters_(counters),
+      options_(std::move(options)),
+      queue_(clock, options_.queue),
+      pump_timer_(io),
+      sync_timer_(io),
+      resync_timer_(io) {}
+
+Controller::~Controller() = default;
+
+void Controller::Start() {
+  RequestSync();
+  resync_timer_.expires_after(options_.resync_period);
+  resync_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    Enqueue(desired_.Apps());
+    Start();  // re-arms both timers; RequestSync is a no-op once synced
+  });
+}
+
+bool Controller::synced() const {
+  for (const auto& kind : options_.required_watchers) {
+    if (!watchers_synced_.count(kind)) return false;
+  }
+  return true;
+}
+
+void Controller::RequestSync() {
+  if (synced()) return;
+  for (const auto& kind : options_.required_watchers) {
+    if (watchers_synced_.count(kind)) continue;
+    v1::Envelope request;
+    request.mutable_resync_request()->set_source("watcher/" + kind);
+    (void)events_.Publish(std::move(request));
+  }
+  sync_timer_.expires_after(options_.sync_request_period);
+  sync_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) RequestSync();
+  });
+}
+
+void Controller::CheckSequence(const v1::Envelope& envelope) {
+  if (envelope.source().empty() || envelope.sequence() == 0) return;
+  auto [it, first] = last_sequence_.try_emplace(envelope.source(), envelope.sequence());
+  if (first) return;
+  uint64_t expected = it->second + 1;
+  if (envelope.sequence() > expected) {
+    counters_.Increment("sequence_gaps");
+    Logger("controller")
+        ->warn("missed {} message(s) from {}; asking for a resync", envelope.sequence() - expected,
+               envelope.source());
+    v1::Envelope request;
+    request.mutable_resync_request()->set_source(ComponentOf(envelope.source()));
+    (void)events_.Publish(std::move(request));
+  }
+  if (envelope.sequence() > it->second) it->second = envelope.sequence();
+}
+
+void Controller::OnEnvelope(const v1::Envelope& envelope) {
+  CheckSequence(envelope);
+  switch (envelope.payload_case()) {
+    case v1::Envelope::kSpecChanged:
+      Enqueue(desired_.Apply(envelope.spec_changed()));
+      break;
+    case v1::Envelope::kSpecInvalid:
+      Enqueue(desired_.Apply(envelope.spec_invalid()));
+      break;
+    case v1::Envelope::kSpecRemoved:
+      Enqueue(desired_.Apply(envelope.spec_removed()));
+      break;
+    case v1::Envelope::kSpecSnapshot: {
+      auto changed = desired_.ApplySnapshot(envelope.spec_snapshot());
+      std::string kind = WatcherKindOf(envelope.source());
+      bool was_synced = synced();
+      if (!kind.empty()) watchers_synced_.insert(kind);
+      if (!was_synced && synced()) {
+        Logger("controller")
+            ->info("all watchers synced; reconciling {} app(s)", desired_.Apps().size());
+        Enqueue(desired_.Apps());
+      } else {
+        Enqueue(changed);
+      }
+      break;
+    }
+    case v1::Envelope::kComponentHealth:
+      components_[envelope.component_health().instance()] = envelope.component_health();
+      component_seen_ms_[envelope.component_health().instance()] = clock_.NowUnixMs();
+      break;
+    default:
+      break;
+  }
+}
+
+void Controller::Enqueue(const std::vector<std::string>& apps) {
+  for (const auto& app : apps) queue_.Add(app);
+  Pump();
+}
+
+void Controller::Pump() {
+  if (!synced()) return;
+  while (auto key = queue_.Get()) Reconcile(*key);
+  if (auto in = queue_.NextReadyIn()) ArmPumpTimer(*in);
+}
+
+void Controller::ArmPumpTimer(milliseconds in) {
+  auto at = clock_.Now() + in;
+  if (pump_at_ && *pump_at_ <= at) return;  // an earlier wake-up is already armed
+  pump_at_ = at;
+  pump_timer_.expires_after(in);
+  pump_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    pump_at_.reset();
+    Pump();
+  });
+}
+
+void Controller::Reconcile(const std::string& app) {
+  // The key stays "processing" in the queue until its plan finishes, so an
+  // app is never reconciled concurrently with itself.
+  const DesiredApp* desired = desired_.Find(app);
+  v1::AppStatus status;
+  std::string correlation_id = ids_.Next("rec");
+  if (desired == nullptr) {
+    queue_.Done(app);
+    return;
+  }
+  if (desired->removed) {
+    status.set_phase(v1::APP_PHASE_REMOVED);
+    status.set_message("spec file removed; resources are kept until `wharf destroy`");
+    PublishApp(app, status, correlation_id);
+    queue_.Done(app);
+    return;
+  }
+  if (!desired->errors.empty()) {
+    status.set_phase(v1::APP_PHASE_INVALID);
+    const auto& e = desired->errors.front();
+    status.set_message(desired->file + ":" + std::to_string(e.line()) + ": " + e.field() + ": " +
+                       e.message() +
+                       (desired->has_spec ? " (the previous spec stays in force)" : ""));
+    PublishApp(app, status, correlation_id);
+    queue_.Done(app);
+    return;
+  }
+  if (!desired->has_spec) {
+    queue_.Done(app);
+    return;
+  }
+
+  v1::Plan plan = Diff(app, Expand(desired->spec), observed_.LookupFor(app));
+  plan.set_id(ids_.Next("plan"));
+  plan.set_spec_hash(desired->spec_hash);
+  status.set_spec_hash(desired->spec_hash);
+  if (plan.actions().empty()) {
+    status.set_phase(v1::APP_PHASE_CONVERGED);
+    status.set_message("in sync");
+    PublishApp(app, status, correlation_id);
+    queue_.Done(app);
+    queue_.Forget(app);
+    return;
+  }
+
+  for (auto& action : *plan.mutable_actions()) action.set_correlation_id(plan.id());
+  Logger("controller")
+      ->info("app={} req={} plan {} has {} action(s)", app, plan.id(), plan.id(),
+             plan.actions_size());
+  status.set_plan_id(plan.id());
+  status.set_actions_total(plan.actions_size());
+  status.set_phase(v1::APP_PHASE_PLANNING);
+  status.set_message(std::to_string(plan.actions_size()) + " action(s) planned");
+  PublishApp(app, status, plan.id());
+
+  AppRun& run = runs_[app];
+  run.correlation_id = plan.id();
+  run.spec_hash = desired->spec_hash;
+  run.runner = std::make_unique<PlanRunner>(plan, options_.max_action_attempts);
+  for (const auto& action : plan.actions()) {
+    PublishAction(action, v1::ACTION_STATE_QUEUED, plan.id(), 0, "", "");
+  }
+  status.set_phase(v1::APP_PHASE_APPLYING);
+  status.set_message("applying");
+  PublishApp(app, status, plan.id());
+  SubmitReady(app, run);
+}
+
+void Controller::SubmitReady(const std::string& app, AppRun& run) {
+  (void)app;
+  for (const auto& action : run.runner->TakeReady()) dispatcher_.Submit(action);
+}
+
+Controller::AppRun* Controller::RunFor(const std::string& action_id, std::string* app) {
+  for (auto& [name, run] : runs_) {
+    if (run.runner && run.runner->Find(action_id)) {
+      *app = name;
+      return &run;
+    }
+  }
+  return nullptr;
+}
+
+void Controller::OnDispatched(const v1::ActionRequest& request, const std::string& executor_id) {
+  std::string app;
+  AppRun* run = RunFor(request.action().id(), &app);
+  if (run == nullptr) return;
+  PublishAction(request.action(), v1::ACTION_STATE_DISPATCHED, run->correlation_id,
+                request.attempt(), executor_id, "");
+}
+
+void Controller::OnRequeued(const std::string& action_id, const std::string& executor_id) {
+  std::string app;
+  AppRun* run = RunFor(action_id, &app);
+  counters_.Increment("actions_requeued");
+  Logger("controller")
+      ->warn("app={} action {} requeued: executor {} went away", app, action_id, executor_id);
+  if (run == nullptr) return;
+  PublishAction(*run->runner->Find(action_id), v1::ACTION_STATE_QUEUED, run->correlation_id, 0, "",
+                "executor " + executor_id + " went away; dispatching again");
+}
+
+void Controller::OnResult(const v1::ActionResult& result) {
+  std::string app;
+  AppRun* run = RunFor(result.action_id(), &app);
+  if (run == nullptr) {
+    counters_.Increment("results_unknown");
+    return;
+  }
+  PlanRunner& runner = *run->runner;
+  const v1::Action& action = *runner.Find(result.action_id());
+  if (result.outcome() == v1::SUCCEEDED) {
+    v1::Resource observed = result.observed();
+    if (!observed.has_ref()) *observed.mutable_ref() = action.resource().ref();
+    observed.set_app(app);
+    observed_.Put(observed);
+  }
+  auto verdict = runner.OnResult(result);
+  if (verdict == PlanRunner::Verdict::kIgnored) {
+    counters_.Increment("results_ignored");
+    return;
+  }
+  std::string correlation_id = run->correlation_id;
+  int attempt = runner.attempts(result.action_id());
+  switch (result.outcome()) {
+    case v1::SUCCEEDED:
+      counters_.Increment("actions_succeeded");
+      PublishAction(action, v1::ACTION_STATE_SUCCEEDED, correlation_id, attempt,
+                    result.executor_id(), result.mutated() ? "done" : "already in place", &result);
+      break;
+    default:
+      if (verdict == PlanRunner::Verdict::kRetryLater) {
+        auto delay = runner.RetryDelay(result.action_id());
+        PublishAction(action, v1::ACTION_STATE_RETRYING, correlation_id, attempt,
+                      result.executor_id(), ErrorText(result.error()), &result);
+        auto timer = std::make_shared<asio::steady_timer>(io_, delay);
+        timer->async_wait(
+            [this, timer, app, id = result.action_id()](const boost::system::error_code& ec) {
+              if (ec) return;
+              auto it = runs_.find(app);
+              if (it == runs_.end() || !it->second.runner) return;
+              it->second.runner->Retry(id);
+              if (const v1::Action* a = it->second.runner->Find(id);
+                  a && it->second.runner->in_flight(id)) {
+                dispatcher_.Submit(*a);
+              }
+              FinishIfDone(app);
+            });
+      } else {
+        counters_.Increment("actions_failed");
+        PublishAction(action, v1::ACTION_STATE_FAILED, correlation_id, attempt,
+                      result.executor_id(), ErrorText(result.error()), &result);
+      }
+      break;
+  }
+  SubmitReady(app, *run);
+  FinishIfDone(app);
+}
+
+void Controller::FinishIfDone(const std::string& app) {
+  auto it = runs_.find(app);
+  if (it == runs_.end()) return;
+  PlanRunner& runner = *it->second.runner;
+  auto state = runner.state();
+  if (state == PlanRunner::State::kRunning) return;
+  v1::AppStatus status;
+  status.set_plan_id(runner.plan().id());
+  status.set_spec_hash(it->second.spec_hash);
+  status.set_actions_total(runner.total());
+  status.set_actions_done(runner.succeeded());
+  std::string correlation_id = it->second.correlation_id;
+  if (state == PlanRunner::State::kSucceeded) {
+    status.set_phase(v1::APP_PHASE_CONVERGED);
+    status.set_message("converged: " + std::to_string(runner.total()) + " action(s) applied");
+    queue_.Forget(app);
+  } else {
+    status.set_phase(v1::APP_PHASE_FAILED);
+    *status.mutable_error() = runner.error();
+    status.set_message(ErrorText(runner.error()));
+    // Terminal: the next spec change, or the periodic resync, tries again.
+  }
+  runs_.erase(it);
+  PublishApp(app, status, correlation_id);
+  queue_.Done(app);
+  Pump();
+}
+
+void Controller::PublishApp(const std::string& app, v1::AppStatus status,
+                            const std::string& correlation_id) {
+  status.set_app(app);
+  auto& last = status_[app];
+  bool repeat = last.phase() == status.phase() && last.spec_hash() == status.spec_hash() &&
+                last.message() == status.message() && status.plan_id().empty();
+  last = status;
+  if (repeat) return;  // level-based resyncs of a steady app publish nothing
+  Logger("controller")
+      ->info("app={} req={} {}: {}", app, correlation_id, v1::AppPhase_Name(status.phase()),
+             status.message());
+  v1::Envelope envelope;
+  envelope.set_correlation_id(correlation_id);
+  *envelope.mutable_app_status() = std::move(status);
+  (void)events_.Publish(std::move(envelope));
+}
+
+void Controller::PublishAction(const v1::Action& action, v1::ActionState state,
+                               const std::string& correlation_id, uint32_t attempt,
+                               const std::string& executor_id, const std::string& message,
+                               const v1::ActionResult* result) {
+  v1::Envelope envelope;
+  envelope.set_correlation_id(correlation_id);
+  auto* s = envelope.mutable_action_status();
+  s->set_app(action.app());
+  s->set_plan_id(correlation_id);
+  s->set_action_id(action.id());
+  s->set_verb(action.verb());
+  *s->mutable_resource() = action.resource().ref();
+  s->set_state(state);
+  s->set_attempt(attempt);
+  s->set_executor_id(executor_id);
+  s->set_message(message);
+  if (result != nullptr) {
+    if (result->has_error()) *s->mutable_error() = result->error();
+    s->set_mutated(result->mutated());
+    s->set_resource_id(result->observed().id());
+  }
+  Logger("controller")
+      ->info("app={} req={} {} {} {}{}", action.app(), correlation_id,
+             v1::ActionVerb_Name(action.verb()), action.resource().ref().name(),
+             v1::ActionState_Name(state), message.empty() ? "" : ": " + message);
+  (void)events_.Publish(std::move(envelope));
+}
+
+v1::StatusReply Controller::Status(const std::string& app) const {
+  v1::StatusReply reply;
+  reply.set_synced(synced());
+  for (const auto& kind : watchers_synced_) reply.add_watchers_synced(kind);
+  for (const auto& name : desired_.Apps()) {
+    if (!app.empty() && app != name) continue;
+    const DesiredApp* d = desired_.Find(name);
+    auto* state = reply.add_apps();
+    state->set_app(name);
+    state->set_file(d->file);
+    state->set_spec_hash(d->spec_hash);
+    for (const auto& e : d->errors) *state->add_spec_errors() = e;
+    if (auto it = status_.find(name); it != status_.end()) *state->mutable_status() = it->second;
+    for (const auto& r : observed_.ForApp(name)) *state->add_resources() = r;
+  }
+  if (app.empty()) {
+    for (const auto& [file, invalid] : desired_.unnamed_invalid()) {
+      auto* state = reply.add_apps();
+      state->set_file(file);
+      state->mutable_status()->set_phase(v1::APP_PHASE_INVALID);
+      for (const auto& e : invalid.errors()) *state->add_spec_errors() = e;
+    }
+  }
+  for (const auto& e : dispatcher_.Executors()) *reply.add_executors() = e;
+  for (const auto& [instance, health] : components_) *reply.add_components() = health;
+  return reply;
+}
+
+v1::ControlReply Controller::HandleControl(const v1::ControlRequest& request) {
+  v1::ControlReply reply;
+  switch (request.request_case()) {
+    case v1::ControlRequest::kStatus:
+      *reply.mutable_status() = Status(request.status().app());
+      break;
+    default:
+      reply.set_error("unsupported request");
+      break;
+  }
+  return reply;
+}
+
+}  // namespace wharf::controller
