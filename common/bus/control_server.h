@@ -17,8 +17,8 @@ namespace wharf::bus {
 class ControlServer {
  public:
   using Handler = std::function<v1::ControlReply(const v1::ControlRequest&)>;
-  ControlServer(asio::io_context& io, SocketFactory& sockets, std::string endpoint,
-                Handler handler, Counters& counters);
+  ControlServer(asio::io_context& io, SocketFactory& sockets, std::string endpoint, Handler handler,
+                Counters& counters);
   ~ControlServer();
   Status Start();
 

@@ -19,8 +19,12 @@ namespace wharf::bus {
 // back. When the controller is silent for `liveness` intervals it drops the
 // socket, reconnects and says hello again (results of actions finished in the
 // meantime are sent after the hello).
+// A request for an action it is still running (the controller took it for
+// dead, or it reconnected) is not run twice: the eventual result answers the
+// newest attempt. `done` fills action_id, attempt and executor_id.
 // Owned and called by one io thread; `handler` runs on it and must call
 // `done` exactly once, on the io thread (post to it from other threads).
+// Calls after the client is gone, and second calls, are ignored.
 class DispatchClient {
  public:
   using Done = std::function<void(v1::ActionResult)>;

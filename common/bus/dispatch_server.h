@@ -18,7 +18,8 @@ namespace wharf::bus {
 
 struct HeartbeatOptions {
   std::chrono::milliseconds interval{1000};
-  // Heartbeat intervals of silence after which the peer is dead.
+  // Heartbeat intervals of silence after which the peer is dead. Use at least
+  // 2 (a heartbeat may arrive up to ~1.5 intervals after the previous one).
   int liveness = 3;
 };
 
@@ -30,8 +31,17 @@ struct HeartbeatOptions {
 //   `liveness` intervals is dead and the actions it held go back to the
 //   front of the queue with attempt + 1;
 // - a result is accepted only from the executor holding that attempt; late
-//   or duplicate results are dropped and counted.
-// Owned and called by one io thread; callbacks run on it.
+//   or duplicate results are dropped and counted ("dropped_stale_result").
+// Also: a second hello from a known executor (it restarted or reconnected)
+// requeues what it held; ExecutorBye requeues at once; a send that fails
+// because the executor's connection is gone (ROUTER_MANDATORY) or its queue
+// is full counts as its death. Each executor gets the queued actions it may
+// run (ExecutorHello.handlers, "KIND/VERB"; empty = all), the one with the
+// most free credit first. Liveness is measured with `clock`; the heartbeat
+// timer is a real io timer.
+// Owned and called by one io thread; callbacks run on it after the state
+// change that caused them, and may call Submit and Cancel (not destroy the
+// server).
 class DispatchServer {
  public:
   struct Callbacks {
@@ -52,6 +62,8 @@ class DispatchServer {
   // Submitting an id that is already queued or in flight is a no-op.
   void Submit(v1::Action action);
   // Forgets a queued or in-flight action; a later result for it is dropped.
+  // An in-flight action keeps its executor's credit until that executor
+  // answers or dies.
   void Cancel(const std::string& action_id);
 
   std::vector<v1::ExecutorState> Executors() const;

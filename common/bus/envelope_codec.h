@@ -21,7 +21,7 @@ using Frames = std::vector<std::string>;
 
 // Why a message was dropped; each has a counter named "dropped_<name>".
 enum class DropReason {
-  kFrameCount,   // wrong number of frames for the socket kind
+  kFrameCount,  // wrong number of frames for the socket kind
   kOversized,
   kUnparseable,
   kBadVersion,
@@ -55,6 +55,9 @@ class EnvelopeCodec {
   static Result<v1::Envelope> DecodePubSub(const Frames& frames, DropReason* reason = nullptr);
   // Decodes one envelope frame.
   static Result<v1::Envelope> DecodeSingle(std::string_view bytes, DropReason* reason = nullptr);
+  // Decodes a dispatch/control message: exactly one frame, [envelope]
+  // (kFrameCount otherwise).
+  static Result<v1::Envelope> DecodeSingleFrame(const Frames& frames, DropReason* reason = nullptr);
 };
 
 }  // namespace wharf::bus

@@ -16,9 +16,8 @@ namespace wharf::bus {
 class HealthReporter {
  public:
   using ReadyFn = std::function<bool()>;
-  HealthReporter(asio::io_context& io, EventSink& sink, std::string component,
-                 std::string instance, Counters& counters, ReadyFn ready,
-                 std::chrono::milliseconds period);
+  HealthReporter(asio::io_context& io, EventSink& sink, std::string component, std::string instance,
+                 Counters& counters, ReadyFn ready, std::chrono::milliseconds period);
   ~HealthReporter();
   void Start();
   void PublishNow();
