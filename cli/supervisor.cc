@@ -44,7 +44,9 @@ Result<pid_t> Supervisor::Start(ChildSpec spec) {
   for (const auto& c : children_) {
     if (c.spec.name == spec.name) return Status::AlreadyExists("child " + spec.name + " exists");
   }
-  children_.push_back(Child{std::move(spec)});
+  Child child;
+  child.spec = std::move(spec);
+  children_.push_back(std::move(child));
   return Spawn(children_.back());
 }
 
@@ -97,6 +99,8 @@ Result<pid_t> Supervisor::Spawn(Child& child) {
     execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
   }
+  // Both sides set the group, so it exists before either one goes on.
+  setpgid(pid, pid);
   if (log_fd >= 0) close(log_fd);
   child.pid = pid;
   child.started = std::chrono::steady_clock::now();
@@ -140,7 +144,7 @@ void Supervisor::Signal(const std::string& name, int signal, bool keep_down) {
   for (auto& c : children_) {
     if (c.spec.name != name) continue;
     if (keep_down) c.spec.restart = false;
-    if (c.pid > 0) kill(c.pid, signal);
+    if (c.pid > 0) kill(-c.pid, signal);  // the child's whole process group
   }
 }
 
@@ -156,7 +160,7 @@ Result<pid_t> Supervisor::Restart(const std::string& name) {
 void Supervisor::StopAll(std::chrono::milliseconds grace) {
   stopping_ = true;
   for (auto it = children_.rbegin(); it != children_.rend(); ++it) {
-    if (it->pid > 0) kill(it->pid, SIGTERM);
+    if (it->pid > 0) kill(-it->pid, SIGTERM);
   }
   auto deadline = std::chrono::steady_clock::now() + grace;
   for (auto it = children_.rbegin(); it != children_.rend(); ++it) {
@@ -164,11 +168,12 @@ void Supervisor::StopAll(std::chrono::milliseconds grace) {
       int status = 0;
       pid_t r = waitpid(it->pid, &status, WNOHANG);
       if (r == it->pid || (r < 0 && errno == ECHILD)) {
+        kill(-it->pid, SIGKILL);  // whatever the child left behind in its group
         it->pid = 0;
         break;
       }
       if (std::chrono::steady_clock::now() >= deadline) {
-        kill(it->pid, SIGKILL);
+        kill(-it->pid, SIGKILL);
         waitpid(it->pid, &status, 0);
         it->pid = 0;
         break;

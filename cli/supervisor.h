@@ -43,12 +43,12 @@ class Supervisor {
   std::vector<Exit> Reap();
   // 0 when not running.
   pid_t Pid(const std::string& name) const;
-  // Sends `signal` to the child; with restart disabled first when `keep_down`.
+  // Sends `signal` to the child's process group; with restart disabled first when `keep_down`.
   void Signal(const std::string& name, int signal, bool keep_down = false);
   // Starts a child that was kept down (or exited and was not restarted).
   Result<pid_t> Restart(const std::string& name);
-  // SIGTERM to every child in reverse start order, SIGKILL to those still
-  // running after `grace`; reaps all of them.
+  // SIGTERM to every child's process group in reverse start order, SIGKILL
+  // to those still running after `grace`; reaps all of them.
   void StopAll(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
   // "name (exit 3)" / "name (signal 9)".
   static std::string Describe(const Exit& exit);

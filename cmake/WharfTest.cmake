@@ -13,9 +13,11 @@ function(wharf_add_test)
   add_executable(${T_NAME} ${T_SOURCES})
   set_target_properties(${T_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  # Where tests find the repository (config files) and the built binaries.
+  target_compile_definitions(${T_NAME} PRIVATE
+    WHARF_TEST_SOURCE_DIR="${CMAKE_SOURCE_DIR}" WHARF_TEST_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
   gtest_discover_tests(${T_NAME}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
-               ENVIRONMENT "WHARF_SOURCE_DIR=${CMAKE_SOURCE_DIR};WHARF_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
+    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT})
 endfunction()
 include(GoogleTest)

@@ -7,7 +7,6 @@
 #include "common/aws/chain_credentials_provider.h"
 #include "common/aws/curl_http_transport.h"
 #include "common/aws/ecs_client.h"
-#include "common/aws/region.h"
 #include "common/base/clock.h"
 #include "common/base/counters.h"
 #include "common/base/ids.h"
@@ -38,11 +37,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto env = aws::Environment::Process();
-  auto region = aws::ResolveRegion(env, config->aws().region(), config->aws().profile());
-  if (!region.ok()) {
-    std::fprintf(stderr, "wharf-executor: %s\n", region.status().message().c_str());
-    return 2;
-  }
+  // The config loader already resolved the region (file, AWS_REGION,
+  // AWS_DEFAULT_REGION, default): one answer for every process.
+  const std::string region = config->aws().region();
   const std::string instance = ProcessInstanceName();
   if (id.empty()) id = "executor@" + instance;
   if (capacity <= 0) capacity = config->executor_capacity();
@@ -54,16 +51,19 @@ int main(int argc, char** argv) {
 
   aws::CurlHttpTransport transport(io);
   auto credentials = aws::ChainCredentialsProvider::Default(env, config->aws().profile());
+  aws::AwsClient::Options aws_options;
+  aws_options.region = region;
   aws::AwsClient aws_client(io, transport, *credentials,
                             aws::EndpointResolver(env, config->aws().endpoint_url()), clock,
-                            {.region = *region});
+                            aws_options);
   aws::EcsClient ecs(aws_client);
   executors::HandlerRegistry registry;
   auto clusters = std::make_shared<executors::EcsClusterHandler>(ecs);
   for (auto verb : {v1::CREATE, v1::UPDATE, v1::DELETE}) registry.Register(v1::ECS_CLUSTER, verb, clusters);
 
-  executors::Executor executor(io, registry, id, {.hold_result = std::chrono::milliseconds(hold_ms)},
-                               counters);
+  executors::Executor::Options executor_options;
+  executor_options.hold_result = std::chrono::milliseconds(hold_ms);
+  executors::Executor executor(io, registry, id, executor_options, counters);
   bus::HeartbeatOptions heartbeat{std::chrono::milliseconds(config->heartbeat_interval_ms()),
                                   config->heartbeat_liveness()};
   bus::DispatchClient dispatch(io, sockets, config->bus().dispatch(), id, capacity, heartbeat,
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     }
   }
   health.Start();
-  log->info("{} ready: capacity {}, region {}, handlers {}", id, capacity, *region,
+  log->info("{} ready: capacity {}, region {}, handlers {}", id, capacity, region,
             registry.Names().size());
   ProcessRuntime::RunUntilSignal(io, [&] { dispatch.Stop(); });
   return 0;

@@ -178,7 +178,9 @@ TEST_F(RobustnessTest, BadSpecsYieldErrorEventsNamingFileAndFieldAndApplyNothing
   ASSERT_EQ(arns.size(), 1u) << listed.output;
   EXPECT_TRUE(arns[0].get<std::string>().ends_with("cluster/good"));
   for (const auto& e : Events()) {
-    if (e.has_action_status()) EXPECT_EQ(e.action_status().app(), "good");
+    if (e.has_action_status()) {
+      EXPECT_EQ(e.action_status().app(), "good");
+    }
   }
 }
 

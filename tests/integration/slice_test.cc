@@ -54,7 +54,7 @@ TEST_F(SliceTest, SpecFileBecomesClusterAndStatusEventsArriveInOrder) {
   EXPECT_TRUE(unexpected_exits_.empty());
 
   // `wharf status` shows the app converged with its cluster.
-  auto status = Run(std::string(std::getenv("WHARF_BIN_DIR")) + "/wharf --state-dir " +
+  auto status = RunCommand(std::string(WHARF_TEST_BIN_DIR) + "/wharf --state-dir " +
                     state_dir_ + " status shop");
   EXPECT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find("CONVERGED"), std::string::npos) << status.output;

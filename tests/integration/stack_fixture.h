@@ -1,9 +1,5 @@
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -23,39 +19,12 @@
 #include "common/base/counters.h"
 #include "common/bus/subscriber.h"
 #include "common/spec/config_loader.h"
+#include "tests/support/free_port.h"
+#include "tests/support/run_command.h"
 
 namespace wharf::testing {
 
-// A free TCP port on 127.0.0.1 (bound, read, released).
-inline int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-struct CommandResult {
-  int exit_code;
-  std::string output;
-};
-
-// Runs a shell command, capturing stdout.
-inline CommandResult Run(const std::string& command) {
-  CommandResult result{-1, ""};
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) result.output.append(buf, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using test_support::RunCommand;
 
 // A whole local stack (local cloud on a free port, bus, controller, two
 // executors, spec watcher) in a fresh state dir, plus a bus subscriber that
@@ -72,10 +41,10 @@ class StackFixture : public ::testing::Test {
     config->set_heartbeat_interval_ms(100);
     config->set_heartbeat_liveness(3);
     config->set_executors(2);
-    config->mutable_local_cloud()->set_port(FreePort());
+    config->mutable_local_cloud()->set_port(test_support::PickFreeTcpPort());
     config->set_log_level("debug");
     cli::LocalStack::Options options;
-    options.bin_dir = std::getenv("WHARF_BIN_DIR");
+    options.bin_dir = WHARF_TEST_BIN_DIR;
     options.local_cloud = true;
     options.executor_hold_result = executor_hold;
     options.progress = nullptr;
@@ -145,8 +114,8 @@ class StackFixture : public ::testing::Test {
   }
 
   // The AWS CLI against the local cloud, independent of Wharf.
-  CommandResult Aws(const std::string& args) {
-    return Run("AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" +
+  test_support::CommandResult Aws(const std::string& args) {
+    return RunCommand("AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" +
                stack_->config().aws().region() + " aws --endpoint-url " +
                stack_->cloud_endpoint() + " --output json " + args + " 2>&1");
   }

@@ -275,8 +275,7 @@ HttpRequest CaseToRequest(const SigningCase& c) {
 }
 
 std::string SourceDir() {
-  if (const char* dir = std::getenv("WHARF_SOURCE_DIR"); dir != nullptr && *dir) return dir;
-  return WHARF_SOURCE_DIR;
+  return WHARF_TEST_SOURCE_DIR;
 }
 
 TEST(SigV4SignerTest, MatchesBotocoreByteForByte) {

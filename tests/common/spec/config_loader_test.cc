@@ -20,7 +20,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 std::string SourceDir() {
-  if (const char* dir = std::getenv("WHARF_SOURCE_DIR"); dir && *dir) return dir;
   return WHARF_TEST_SOURCE_DIR;
 }
 
