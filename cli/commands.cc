@@ -14,6 +14,7 @@
 #include "cli/local_stack.h"
 #include "cli/text_format.h"
 #include "common/base/counters.h"
+#include "common/base/logging.h"
 #include "common/bus/subscriber.h"
 #include "common/spec/config_loader.h"
 
@@ -27,7 +28,7 @@ int Fail(const std::string& message, int code = 1) {
 
 // The config of the stack started from the same state dir (its
 // config.json), else the config the flags name.
-Result<v1::WharfConfig> StackConfig(const ProcessRuntime::Flags& flags) {
+Result<v1::WharfConfig> StackConfigFile(const ProcessRuntime::Flags& flags) {
   if (flags.config_path.empty()) {
     std::string state_dir = flags.state_dir;
     if (state_dir.empty()) state_dir = spec::ProcessEnv("WHARF_STATE_DIR").value_or(".wharf");
@@ -39,6 +40,13 @@ Result<v1::WharfConfig> StackConfig(const ProcessRuntime::Flags& flags) {
     }
   }
   return ProcessRuntime::LoadConfig(flags);
+}
+
+Result<v1::WharfConfig> StackConfig(const ProcessRuntime::Flags& flags) {
+  auto config = StackConfigFile(flags);
+  // Commands print their own output; library logs show only when something is wrong.
+  if (config.ok() && flags.log_level.empty()) SetLogLevel("warn");
+  return config;
 }
 
 bool IsFinal(v1::AppPhase phase) {

@@ -86,7 +86,8 @@ std::string TextFormat::Event(const v1::Envelope& envelope) {
           << "  " << State(s.state());
       if (!s.executor_id().empty()) out << " (" << s.executor_id() << ")";
       if (s.state() == v1::ACTION_STATE_SUCCEEDED) {
-        out << (s.mutated() ? " created/changed " : " already in place ") << s.resource_id();
+        out << (!s.mutated() ? " already in place " : s.verb() == v1::CREATE ? " created " : " changed ")
+            << s.resource_id();
       }
       if (!s.message().empty() && s.state() != v1::ACTION_STATE_SUCCEEDED) {
         out << ": " << s.message();

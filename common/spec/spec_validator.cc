@@ -596,7 +596,7 @@ void ValidateScaling(const v1::AppSpec& spec, Rules& rules) {
   }
   rules.NotNegative(prefix + "scale_in_cooldown_seconds", as.scale_in_cooldown_seconds());
   rules.NotNegative(prefix + "scale_out_cooldown_seconds", as.scale_out_cooldown_seconds());
-  if (scaling.desired_count() > 0 && as.max() >= as.min() &&
+  if (scaling.has_desired_count() && as.max() >= as.min() &&
       (scaling.desired_count() < as.min() || scaling.desired_count() > as.max())) {
     rules.Add("scaling.desired_count",
               "must be within autoscaling min..max (" + std::to_string(as.min()) + ".." +
@@ -666,13 +666,14 @@ void ValidateDeployment(const v1::AppSpec& spec, Rules& rules) {
         "deployment.minimum_healthy_percent",
         "must be between 0 and 100, got " + std::to_string(deployment.minimum_healthy_percent()));
   }
-  if (deployment.maximum_percent() != 0 && deployment.maximum_percent() < 100) {
+  if (deployment.has_maximum_percent() && deployment.maximum_percent() < 100) {
     rules.Add("deployment.maximum_percent",
               "must be at least 100, got " + std::to_string(deployment.maximum_percent()));
   }
+  // Unset means ECS's defaults; 0 is a real minimum (stop old tasks first).
   int min_healthy =
-      deployment.minimum_healthy_percent() ? deployment.minimum_healthy_percent() : 100;
-  int max_percent = deployment.maximum_percent() ? deployment.maximum_percent() : 200;
+      deployment.has_minimum_healthy_percent() ? deployment.minimum_healthy_percent() : 100;
+  int max_percent = deployment.has_maximum_percent() ? deployment.maximum_percent() : 200;
   if (rolling && max_percent >= 100 && min_healthy >= max_percent) {
     rules.Add("deployment.maximum_percent",
               "must be greater than minimum_healthy_percent (" + std::to_string(min_healthy) +
