@@ -38,8 +38,9 @@ int main(int argc, char** argv) {
     Logger("bus")->error("cannot start: {}", s.ToString());
     return 1;
   }
-  bus::HealthReporter health(io, publisher, "bus", instance, counters, [] { return true; },
-                             std::chrono::milliseconds(config->heartbeat_interval_ms()));
+  bus::HealthReporter health(
+      io, publisher, "bus", instance, counters, [] { return true; },
+      std::chrono::milliseconds(config->heartbeat_interval_ms()));
   health.Start();
   Logger("bus")->info("forwarding {} -> {}", config->bus().publish(), config->bus().subscribe());
   ProcessRuntime::RunUntilSignal(io, [&] { io.stop(); });

@@ -87,8 +87,8 @@ int Commands::Up(const ProcessRuntime::Flags& flags, const UpFlags& up,
   auto started = std::chrono::steady_clock::now();
   if (auto s = stack.Start(); !s.ok()) return Fail(s.message());
   if (auto s = stack.WaitReady(std::chrono::seconds(60)); !s.ok()) return Fail(s.message());
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - started)
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
                 .count();
   std::printf("wharf: ready in %lld ms: %s%d executor(s), watching %s; Ctrl-C stops\n",
               static_cast<long long>(ms),
@@ -134,14 +134,15 @@ int Commands::Events(const ProcessRuntime::Flags& flags, const std::string& app)
   asio::io_context io;
   bus::SocketFactory sockets;
   Counters counters("wharf_cli");
-  bus::Subscriber subscriber(io, sockets, config->bus().subscribe(), {},
-                             [&](const v1::Envelope& e) {
-                               std::string line = TextFormat::Event(e);
-                               if (line.empty()) return;
-                               if (!app.empty() && TextFormat::App(e) != app) return;
-                               std::cout << line << std::endl;
-                             },
-                             counters);
+  bus::Subscriber subscriber(
+      io, sockets, config->bus().subscribe(), {},
+      [&](const v1::Envelope& e) {
+        std::string line = TextFormat::Event(e);
+        if (line.empty()) return;
+        if (!app.empty() && TextFormat::App(e) != app) return;
+        std::cout << line << std::endl;
+      },
+      counters);
   if (auto s = subscriber.Start(); !s.ok()) return Fail(s.message());
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });

@@ -110,8 +110,8 @@ Status LocalStack::StartLocalCloud() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - started)
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
                 .count();
   Progress("local cloud up on " + cloud_endpoint() + " (" + std::to_string(ms) + " ms)");
   return Status::Ok();
@@ -199,7 +199,8 @@ Status LocalStack::WaitReady(std::chrono::milliseconds timeout) {
 std::vector<std::string> LocalStack::Tick() {
   std::vector<std::string> lines;
   for (const auto& exit : supervisor_.Reap()) {
-    lines.push_back(Supervisor::Describe(exit) + (exit.restarted ? " exited; restarting" : " exited"));
+    lines.push_back(Supervisor::Describe(exit) +
+                    (exit.restarted ? " exited; restarting" : " exited"));
   }
   return lines;
 }

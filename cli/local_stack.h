@@ -26,8 +26,8 @@ class LocalStack {
     // Start the local cloud and point every process at it.
     bool local_cloud = false;
     // Command that runs the local cloud; "{host}" and "{port}" are replaced.
-    std::vector<std::string> local_cloud_command = {"python3", "-m", "moto.server", "-H", "{host}",
-                                                    "-p", "{port}"};
+    std::vector<std::string> local_cloud_command = {"python3", "-m", "moto.server", "-H",
+                                                    "{host}",  "-p", "{port}"};
     // Test hook passed to executors (see Executor::Options::hold_result).
     std::chrono::milliseconds executor_hold_result{0};
     // Progress lines go here (nullptr: silent).
@@ -69,8 +69,8 @@ class LocalStack {
 
 // Asks the running controller for its status. kUnavailable when no
 // controller answers (the message says how to start one).
-Result<v1::StatusReply> QueryStatus(bus::SocketFactory& sockets, const v1::WharfConfig& config,
-                                    const std::string& app,
-                                    std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+Result<v1::StatusReply> QueryStatus(
+    bus::SocketFactory& sockets, const v1::WharfConfig& config, const std::string& app,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
 
 }  // namespace wharf::cli

@@ -120,8 +120,8 @@ std::vector<Supervisor::Exit> Supervisor::Reap() {
         child.pid = 0;
         if (child.spec.restart && !stopping_) {
           // Back off only when it died soon after starting (a crash loop).
-          child.restart_at = (now - child.started < restart_backoff_ * 5) ? now + restart_backoff_
-                                                                         : now;
+          child.restart_at =
+              (now - child.started < restart_backoff_ * 5) ? now + restart_backoff_ : now;
           child.pending_restart = true;
           exit.restarted = true;
         }

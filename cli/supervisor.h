@@ -19,11 +19,11 @@ namespace wharf::cli {
 class Supervisor {
  public:
   struct ChildSpec {
-    std::string name;               // unique, e.g. "executor-1"
-    std::vector<std::string> argv;  // argv[0] is an absolute path or found on PATH
+    std::string name;                        // unique, e.g. "executor-1"
+    std::vector<std::string> argv;           // argv[0] is an absolute path or found on PATH
     std::map<std::string, std::string> env;  // added to (or replacing in) this environment
-    std::string log_file;           // appended to; empty = inherit stderr
-    bool restart = true;            // start again when it exits unexpectedly
+    std::string log_file;                    // appended to; empty = inherit stderr
+    bool restart = true;                     // start again when it exits unexpectedly
   };
   struct Exit {
     std::string name;

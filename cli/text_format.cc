@@ -27,12 +27,18 @@ std::string Resource(const v1::ResourceRef& ref) {
 
 std::string TextFormat::App(const v1::Envelope& envelope) {
   switch (envelope.payload_case()) {
-    case v1::Envelope::kAppStatus: return envelope.app_status().app();
-    case v1::Envelope::kActionStatus: return envelope.action_status().app();
-    case v1::Envelope::kSpecChanged: return envelope.spec_changed().spec().name();
-    case v1::Envelope::kSpecInvalid: return envelope.spec_invalid().app();
-    case v1::Envelope::kSpecRemoved: return envelope.spec_removed().app();
-    default: return "";
+    case v1::Envelope::kAppStatus:
+      return envelope.app_status().app();
+    case v1::Envelope::kActionStatus:
+      return envelope.action_status().app();
+    case v1::Envelope::kSpecChanged:
+      return envelope.spec_changed().spec().name();
+    case v1::Envelope::kSpecInvalid:
+      return envelope.spec_invalid().app();
+    case v1::Envelope::kSpecRemoved:
+      return envelope.spec_removed().app();
+    default:
+      return "";
   }
 }
 
@@ -56,13 +62,12 @@ std::string TextFormat::Status(const v1::StatusReply& status) {
   if (status.apps().empty()) out << "apps: none (put an app YAML file in the specs directory)\n";
   for (const auto& app : status.apps()) {
     out << "\n"
-        << (app.app().empty() ? "(unnamed)" : app.app()) << "  "
-        << Phase(app.status().phase());
+        << (app.app().empty() ? "(unnamed)" : app.app()) << "  " << Phase(app.status().phase());
     if (!app.status().message().empty()) out << "  " << app.status().message();
     out << "\n  file: " << app.file() << "\n";
     for (const auto& e : app.spec_errors()) {
-      out << "  error: " << app.file() << ":" << e.line() << ":" << e.column() << ": "
-          << e.field() << ": " << e.message() << "\n";
+      out << "  error: " << app.file() << ":" << e.line() << ":" << e.column() << ": " << e.field()
+          << ": " << e.message() << "\n";
     }
     for (const auto& r : app.resources()) {
       out << "  " << Resource(r.ref()) << "  " << r.id() << "\n";
@@ -86,7 +91,9 @@ std::string TextFormat::Event(const v1::Envelope& envelope) {
           << "  " << State(s.state());
       if (!s.executor_id().empty()) out << " (" << s.executor_id() << ")";
       if (s.state() == v1::ACTION_STATE_SUCCEEDED) {
-        out << (!s.mutated() ? " already in place " : s.verb() == v1::CREATE ? " created " : " changed ")
+        out << (!s.mutated()             ? " already in place "
+                : s.verb() == v1::CREATE ? " created "
+                                         : " changed ")
             << s.resource_id();
       }
       if (!s.message().empty() && s.state() != v1::ACTION_STATE_SUCCEEDED) {

@@ -42,24 +42,29 @@ int main(int argc, char** argv) {
   bus::DispatchServer dispatch(
       io, sockets, config->bus().dispatch(), heartbeat,
       {.on_result = [&](const v1::ActionResult& r) { ctl->OnResult(r); },
-       .on_dispatched = [&](const v1::ActionRequest& r, const std::string& ex) { ctl->OnDispatched(r, ex); },
+       .on_dispatched = [&](const v1::ActionRequest& r,
+                            const std::string& ex) { ctl->OnDispatched(r, ex); },
        .on_requeued = [&](const std::string& a, const std::string& ex) { ctl->OnRequeued(a, ex); },
-       .on_executor = [&](const std::string& ex, bool alive) {
-         log->info("executor {} {}", ex, alive ? "connected" : "gone");
-       }},
+       .on_executor =
+           [&](const std::string& ex, bool alive) {
+             log->info("executor {} {}", ex, alive ? "connected" : "gone");
+           }},
       clock, counters);
   controller::BusActionDispatcher dispatcher(dispatch);
   controller::Controller::Options options;
   options.required_watchers = {config->required_watchers().begin(),
                                config->required_watchers().end()};
-  ctl = std::make_unique<controller::Controller>(io, publisher, dispatcher, clock, counters, options);
-  bus::Subscriber events(io, sockets, config->bus().subscribe(), {"spec_", "component_health"},
-                         [&](const v1::Envelope& e) { ctl->OnEnvelope(e); }, counters);
-  bus::ControlServer control(io, sockets, config->bus().control(),
-                             [&](const v1::ControlRequest& r) { return ctl->HandleControl(r); },
-                             counters);
-  bus::HealthReporter health(io, publisher, "controller", instance, counters,
-                             [&] { return ctl->synced(); }, heartbeat.interval);
+  ctl =
+      std::make_unique<controller::Controller>(io, publisher, dispatcher, clock, counters, options);
+  bus::Subscriber events(
+      io, sockets, config->bus().subscribe(), {"spec_", "component_health"},
+      [&](const v1::Envelope& e) { ctl->OnEnvelope(e); }, counters);
+  bus::ControlServer control(
+      io, sockets, config->bus().control(),
+      [&](const v1::ControlRequest& r) { return ctl->HandleControl(r); }, counters);
+  bus::HealthReporter health(
+      io, publisher, "controller", instance, counters, [&] { return ctl->synced(); },
+      heartbeat.interval);
   for (Status s : {publisher.Start(), dispatch.Start(), events.Start(), control.Start()}) {
     if (!s.ok()) {
       log->error("cannot start: {}", s.ToString());

@@ -46,10 +46,9 @@ void Executor::Handle(const v1::ActionRequest& request, Done done) {
     v1::ActionResult result;
     result.set_outcome(v1::FAILED_TERMINAL);
     result.mutable_error()->set_code("NoHandler");
-    result.mutable_error()->set_message(
-        "this executor has no handler for " +
-        v1::ResourceKind_Name(action.resource().ref().kind()) + "/" +
-        v1::ActionVerb_Name(action.verb()));
+    result.mutable_error()->set_message("this executor has no handler for " +
+                                        v1::ResourceKind_Name(action.resource().ref().kind()) +
+                                        "/" + v1::ActionVerb_Name(action.verb()));
     finish(std::move(result));
     return;
   }

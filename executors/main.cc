@@ -59,21 +59,24 @@ int main(int argc, char** argv) {
   aws::EcsClient ecs(aws_client);
   executors::HandlerRegistry registry;
   auto clusters = std::make_shared<executors::EcsClusterHandler>(ecs);
-  for (auto verb : {v1::CREATE, v1::UPDATE, v1::DELETE}) registry.Register(v1::ECS_CLUSTER, verb, clusters);
+  for (auto verb : {v1::CREATE, v1::UPDATE, v1::DELETE})
+    registry.Register(v1::ECS_CLUSTER, verb, clusters);
 
   executors::Executor::Options executor_options;
   executor_options.hold_result = std::chrono::milliseconds(hold_ms);
   executors::Executor executor(io, registry, id, executor_options, counters);
   bus::HeartbeatOptions heartbeat{std::chrono::milliseconds(config->heartbeat_interval_ms()),
                                   config->heartbeat_liveness()};
-  bus::DispatchClient dispatch(io, sockets, config->bus().dispatch(), id, capacity, heartbeat,
-                               [&](const v1::ActionRequest& r, bus::DispatchClient::Done done) {
-                                 executor.Handle(r, std::move(done));
-                               },
-                               clock, counters);
-  bus::Publisher publisher(sockets, config->bus().publish(), "executor@" + instance, clock, counters);
-  bus::HealthReporter health(io, publisher, "executor", id, counters, [] { return true; },
-                             heartbeat.interval);
+  bus::DispatchClient dispatch(
+      io, sockets, config->bus().dispatch(), id, capacity, heartbeat,
+      [&](const v1::ActionRequest& r, bus::DispatchClient::Done done) {
+        executor.Handle(r, std::move(done));
+      },
+      clock, counters);
+  bus::Publisher publisher(sockets, config->bus().publish(), "executor@" + instance, clock,
+                           counters);
+  bus::HealthReporter health(
+      io, publisher, "executor", id, counters, [] { return true; }, heartbeat.interval);
   for (Status s : {publisher.Start(), dispatch.Start()}) {
     if (!s.ok()) {
       log->error("cannot start: {}", s.ToString());

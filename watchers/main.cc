@@ -39,14 +39,16 @@ int main(int argc, char** argv) {
                            counters);
   watchers::SpecWatcher watcher(io, dir, publisher, clock, {});
   // The controller asks for a snapshot until it has one, and on sequence gaps.
-  bus::Subscriber resync(io, sockets, config->bus().subscribe(), {"resync_request"},
-                         [&](const v1::Envelope& e) {
-                           const std::string& who = e.resync_request().source();
-                           if (who.empty() || who == component) watcher.Resync();
-                         },
-                         counters);
-  bus::HealthReporter health(io, publisher, component, instance, counters, [] { return true; },
-                             std::chrono::milliseconds(config->heartbeat_interval_ms()));
+  bus::Subscriber resync(
+      io, sockets, config->bus().subscribe(), {"resync_request"},
+      [&](const v1::Envelope& e) {
+        const std::string& who = e.resync_request().source();
+        if (who.empty() || who == component) watcher.Resync();
+      },
+      counters);
+  bus::HealthReporter health(
+      io, publisher, component, instance, counters, [] { return true; },
+      std::chrono::milliseconds(config->heartbeat_interval_ms()));
   for (Status s : {publisher.Start(), resync.Start()}) {
     if (!s.ok()) {
       log->error("cannot start: {}", s.ToString());

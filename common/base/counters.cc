@@ -23,7 +23,8 @@ void Counters::Increment(const std::string& name, double by) {
   std::lock_guard lock(impl_->mu);
   auto it = impl_->by_name.find(name);
   if (it == impl_->by_name.end()) {
-    auto& family = prometheus::BuildCounter().Name(prefix_ + "_" + name + "_total").Register(*registry_);
+    auto& family =
+        prometheus::BuildCounter().Name(prefix_ + "_" + name + "_total").Register(*registry_);
     it = impl_->by_name.emplace(name, &family.Add({})).first;
   }
   it->second->Increment(by);

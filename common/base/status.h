@@ -12,14 +12,14 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,   // bad input: a spec, a flag, a malformed message
+    kInvalidArgument,  // bad input: a spec, a flag, a malformed message
     kNotFound,
     kAlreadyExists,
     kFailedPrecondition,
-    kUnavailable,       // transient: retry may succeed (throttling, 5xx, timeout)
+    kUnavailable,  // transient: retry may succeed (throttling, 5xx, timeout)
     kDeadlineExceeded,
     kPermissionDenied,
-    kInternal,          // a bug or an impossible state
+    kInternal,  // a bug or an impossible state
     kCancelled,
   };
 
@@ -43,9 +43,7 @@ class Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   // True for failures a later attempt may not see (kUnavailable, kDeadlineExceeded).
-  bool retryable() const {
-    return code_ == Code::kUnavailable || code_ == Code::kDeadlineExceeded;
-  }
+  bool retryable() const { return code_ == Code::kUnavailable || code_ == Code::kDeadlineExceeded; }
   // "INVALID_ARGUMENT: message".
   std::string ToString() const;
 
@@ -59,8 +57,8 @@ class Status {
 }  // namespace wharf
 
 // Returns early from the enclosing function when `expr` is not OK.
-#define WHARF_RETURN_IF_ERROR(expr)          \
-  do {                                       \
-    ::wharf::Status wharf_status_ = (expr);  \
+#define WHARF_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::wharf::Status wharf_status_ = (expr);        \
     if (!wharf_status_.ok()) return wharf_status_; \
   } while (0)

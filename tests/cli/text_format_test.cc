@@ -53,8 +53,9 @@ TEST(TextFormatTest, EventsRenderOneLineAndHealthIsSilent) {
   s->set_mutated(false);
   s->set_resource_id("arn:x");
   std::string line = TextFormat::Event(e);
-  EXPECT_NE(line.find("shop  CREATE ECS_CLUSTER shop  SUCCEEDED (executor-2) already in place arn:x"),
-            std::string::npos)
+  EXPECT_NE(
+      line.find("shop  CREATE ECS_CLUSTER shop  SUCCEEDED (executor-2) already in place arn:x"),
+      std::string::npos)
       << line;
   EXPECT_EQ(TextFormat::App(e), "shop");
 

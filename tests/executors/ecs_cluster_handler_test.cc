@@ -24,8 +24,8 @@ class EcsClusterHandlerTest : public testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(moto_.Start().ok());
-    env_ = aws::Environment::FromMap({{"AWS_ACCESS_KEY_ID", "test"},
-                                      {"AWS_SECRET_ACCESS_KEY", "test"}});
+    env_ = aws::Environment::FromMap(
+        {{"AWS_ACCESS_KEY_ID", "test"}, {"AWS_SECRET_ACCESS_KEY", "test"}});
     credentials_ = aws::ChainCredentialsProvider::Default(env_);
     aws::AwsClient::Options options;
     options.region = "us-east-1";
@@ -52,7 +52,8 @@ class EcsClusterHandlerTest : public testing::Test {
   nlohmann::json Cli(const std::string& args) {
     auto r = test_support::RunCommand(
         "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 aws "
-        "--endpoint-url " + moto_.endpoint() + " --output json " + args);
+        "--endpoint-url " +
+        moto_.endpoint() + " --output json " + args);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return nlohmann::json::parse(r.output, nullptr, false);
   }

@@ -50,10 +50,13 @@ std::vector<Frames> BadMessages(std::mt19937& rng, bool pubsub) {
   v1::Envelope oversized = good;
   oversized.mutable_spec_removed()->set_file(std::string(2 << 20, 'x'));
 
-  std::vector<std::string> bodies = {
-      RandomBytes(rng, 64), RandomBytes(rng, 1), encoded.substr(0, encoded.size() / 2),
-      bus::EnvelopeCodec::EncodeSingle(wrong_version), bus::EnvelopeCodec::EncodeSingle(no_payload),
-      bus::EnvelopeCodec::EncodeSingle(oversized), ""};
+  std::vector<std::string> bodies = {RandomBytes(rng, 64),
+                                     RandomBytes(rng, 1),
+                                     encoded.substr(0, encoded.size() / 2),
+                                     bus::EnvelopeCodec::EncodeSingle(wrong_version),
+                                     bus::EnvelopeCodec::EncodeSingle(no_payload),
+                                     bus::EnvelopeCodec::EncodeSingle(oversized),
+                                     ""};
   std::vector<Frames> out;
   for (const auto& body : bodies) {
     out.push_back(pubsub ? Frames{"spec_removed", body} : Frames{body});
@@ -84,8 +87,8 @@ TEST_F(RobustnessTest, GarbageOnEveryBoundSocketIsDroppedCountedAndSurvived) {
   std::mt19937 rng(42);
 
   // Raw bytes (a broken ZMTP handshake) into every bound endpoint.
-  for (const auto& endpoint : {endpoints.publish(), endpoints.subscribe(), endpoints.dispatch(),
-                               endpoints.control()}) {
+  for (const auto& endpoint :
+       {endpoints.publish(), endpoints.subscribe(), endpoints.dispatch(), endpoints.control()}) {
     for (int i = 0; i < 5; ++i) WriteRawToIpc(endpoint, RandomBytes(rng, 1 + rng() % 4096));
   }
 
@@ -141,8 +144,9 @@ TEST_F(RobustnessTest, GarbageOnEveryBoundSocketIsDroppedCountedAndSurvived) {
 TEST_F(RobustnessTest, BadSpecsYieldErrorEventsNamingFileAndFieldAndApplyNothing) {
   StartStack();
   std::string unknown_field = MinimalSpec("typo") + "  prot: 80\n";
-  std::string missing_field = "name: nomem\nimage:\n  repository: nomem\n  tag: v1\n"
-                              "compute:\n  cpu: 256\ncontainer:\n  port: 8000\n";
+  std::string missing_field =
+      "name: nomem\nimage:\n  repository: nomem\n  tag: v1\n"
+      "compute:\n  cpu: 256\ncontainer:\n  port: 8000\n";
   std::string broken_yaml = "name: broken\nimage: [unclosed\n";
   WriteSpec("typo.yaml", unknown_field);
   WriteSpec("nomem.yaml", missing_field);
@@ -163,9 +167,8 @@ TEST_F(RobustnessTest, BadSpecsYieldErrorEventsNamingFileAndFieldAndApplyNothing
     return e.has_spec_invalid() && e.spec_invalid().file().ends_with("broken.yaml") &&
            e.spec_invalid().errors_size() > 0 && e.spec_invalid().errors(0).line() > 0;
   })) << Logs();
-  EXPECT_TRUE(WaitFor([](const v1::Envelope& e) {
-    return IsAppPhase(e, "typo", v1::APP_PHASE_INVALID);
-  }));
+  EXPECT_TRUE(
+      WaitFor([](const v1::Envelope& e) { return IsAppPhase(e, "typo", v1::APP_PHASE_INVALID); }));
 
   // A valid app afterwards converges; the invalid ones made nothing.
   WriteSpec("good.yaml", MinimalSpec("good"));

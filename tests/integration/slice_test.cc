@@ -54,8 +54,8 @@ TEST_F(SliceTest, SpecFileBecomesClusterAndStatusEventsArriveInOrder) {
   EXPECT_TRUE(unexpected_exits_.empty());
 
   // `wharf status` shows the app converged with its cluster.
-  auto status = RunCommand(std::string(WHARF_TEST_BIN_DIR) + "/wharf --state-dir " +
-                    state_dir_ + " status shop");
+  auto status = RunCommand(std::string(WHARF_TEST_BIN_DIR) + "/wharf --state-dir " + state_dir_ +
+                           " status shop");
   EXPECT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find("CONVERGED"), std::string::npos) << status.output;
   EXPECT_NE(status.output.find("arn:aws:ecs:"), std::string::npos) << status.output;
@@ -76,7 +76,8 @@ TEST_F(SliceTest, ExecutorKilledWhileHoldingAnActionLosesNothingAndDuplicatesNot
   })) << Logs();
   ASSERT_FALSE(holder.empty());
   // Wait until the holder has made the cluster, then kill it.
-  for (int i = 0; i < 100 && Aws("ecs list-clusters").output.find("cluster/shop") == std::string::npos; ++i) {
+  for (int i = 0;
+       i < 100 && Aws("ecs list-clusters").output.find("cluster/shop") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   stack_->supervisor().Signal(holder, SIGKILL, /*keep_down=*/true);
@@ -90,9 +91,8 @@ TEST_F(SliceTest, ExecutorKilledWhileHoldingAnActionLosesNothingAndDuplicatesNot
     return false;
   })) << Logs();
   EXPECT_NE(finisher, holder);
-  ASSERT_TRUE(WaitFor([](const v1::Envelope& e) {
-    return IsAppPhase(e, "shop", v1::APP_PHASE_CONVERGED);
-  }));
+  ASSERT_TRUE(WaitFor(
+      [](const v1::Envelope& e) { return IsAppPhase(e, "shop", v1::APP_PHASE_CONVERGED); }));
   // The action went back to the queue when its executor went silent.
   bool requeued = false;
   for (const auto& e : Events()) {

@@ -1,6 +1,5 @@
 #pragma once
 
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -116,8 +115,8 @@ class StackFixture : public ::testing::Test {
   // The AWS CLI against the local cloud, independent of Wharf.
   test_support::CommandResult Aws(const std::string& args) {
     return RunCommand("AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" +
-               stack_->config().aws().region() + " aws --endpoint-url " +
-               stack_->cloud_endpoint() + " --output json " + args + " 2>&1");
+                      stack_->config().aws().region() + " aws --endpoint-url " +
+                      stack_->cloud_endpoint() + " --output json " + args + " 2>&1");
   }
 
   std::string Logs() {
