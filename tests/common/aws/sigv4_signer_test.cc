@@ -274,9 +274,7 @@ HttpRequest CaseToRequest(const SigningCase& c) {
   return r;
 }
 
-std::string SourceDir() {
-  return WHARF_TEST_SOURCE_DIR;
-}
+std::string SourceDir() { return WHARF_TEST_SOURCE_DIR; }
 
 TEST(SigV4SignerTest, MatchesBotocoreByteForByte) {
   const std::vector<SigningCase> cases = Cases();

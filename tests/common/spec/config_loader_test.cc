@@ -19,9 +19,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string SourceDir() {
-  return WHARF_TEST_SOURCE_DIR;
-}
+std::string SourceDir() { return WHARF_TEST_SOURCE_DIR; }
 
 std::string Cwd() { return fs::current_path().string(); }
 

@@ -19,9 +19,7 @@ using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 
-std::string SourceDir() {
-  return WHARF_TEST_SOURCE_DIR;
-}
+std::string SourceDir() { return WHARF_TEST_SOURCE_DIR; }
 
 // A directory removed with its content at the end of the test.
 class TempDir {
