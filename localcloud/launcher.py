@@ -21,6 +21,7 @@ from collections.abc import Sequence
 # one builds on another: request policies run in the order installed.
 EXTENSIONS: tuple[str, ...] = (
     "localcloud.scenarios",
+    "localcloud.ecs",
 )
 
 # moto backends loaded right after start (see LocalCloud.warm_up): what Wharf uses.
