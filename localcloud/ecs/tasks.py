@@ -19,6 +19,7 @@ log lines as container_output(task, container, lines).
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -106,6 +107,7 @@ class SimTask:
     stopped_reason: str | None = None
     health_status: str = "UNKNOWN"
     version: int = 1
+    pending_exit_code: int | None = 0  # for a stop held in DEACTIVATING (see TaskStore.stop)
     # Timeline (local-cloud epoch seconds).
     next_at: float = 0.0  # when the next lifecycle step is due
     pull_started_at: float | None = None
@@ -216,6 +218,8 @@ class TaskStore:
         self._used_ips: dict[str, set[str]] = {}  # subnet id -> addresses in use
         self._subnet_turn = 0
         self._clusters_counted: set[tuple[str, str, str]] = set()
+        # How long a running task being stopped stays DEACTIVATING (see stop()); set by the services.
+        self.deactivate_hook: Callable[[SimTask], float] | None = None
 
     # -- component ----------------------------------------------------------
 
@@ -278,10 +282,18 @@ class TaskStore:
         return created
 
     def stop(self, task: SimTask, reason: str, stop_code: str = "UserInitiated",
-             exit_code: int | None = 0) -> None:
-        """Asks a task to stop (StopTask, a scheduler, a failed health check). No-op when stopping."""
+             exit_code: int | None = 0, deactivate_seconds: float | None = None) -> None:
+        """Asks a task to stop (StopTask, a scheduler, a failed health check). No-op when stopping.
+
+        deactivate_seconds: a running task stays DEACTIVATING this long with its containers
+        still running (ECS drains its load-balancer targets in this state), then stops.
+        None: as long as `deactivate_hook(task)` says (the services set it: the longest
+        deregistration delay of the task's target groups), else not at all.
+        """
         if task.desired_status == "STOPPED":
             return
+        if deactivate_seconds is None:
+            deactivate_seconds = self.deactivate_hook(task) if self.deactivate_hook is not None else 0.0
         now = self._cloud.clock.now()
         task.desired_status = "STOPPED"
         task.stop_code = stop_code
@@ -296,9 +308,12 @@ class TaskStore:
                 self._finish(task, now)
             task.next_at = now + STOP_PHASE_SECONDS
             return
-        self._exit_containers(task, exit_code, now)
+        if deactivate_seconds > 0:
+            task.pending_exit_code = exit_code  # the containers exit once deactivation is over
+        else:
+            self._exit_containers(task, exit_code, now)
         self._set_status(task, "DEACTIVATING", now)
-        task.next_at = now + STOP_PHASE_SECONDS
+        task.next_at = now + max(STOP_PHASE_SECONDS, deactivate_seconds)
 
     def set_health(self, task: SimTask, status: str) -> None:
         if task.health_status != status:
@@ -360,6 +375,8 @@ class TaskStore:
             following = STOP_SEQUENCE[STOP_SEQUENCE.index(status) + 1]
             if following == "STOPPING":
                 task.stopping_at = task.next_at
+                if any(c.last_status == "RUNNING" for c in task.containers):  # held while deactivating
+                    self._exit_containers(task, task.pending_exit_code, task.next_at)
             if following == "DEPROVISIONING":
                 task.execution_stopped_at = task.next_at
             if following == "STOPPED":
