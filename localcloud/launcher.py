@@ -22,6 +22,10 @@ from collections.abc import Sequence
 EXTENSIONS: tuple[str, ...] = (
     "localcloud.scenarios",
     "localcloud.ecs",
+    "localcloud.events",  # observers: ECS events on EventBridge, awslogs lines; alarm schedules; traffic
+    "localcloud.logs",
+    "localcloud.alarms",
+    "localcloud.traffic",
 )
 
 # moto backends loaded right after start (see LocalCloud.warm_up): what Wharf uses.
