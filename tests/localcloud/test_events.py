@@ -150,6 +150,70 @@ class TaskStateChangeTest(EventsTestCase):
         self.assertEqual(got[0]["account"], "123456789012")
 
 
+class ServiceEventsTest(EventsTestCase):
+    """A service's deployments, as the services simulation runs them, reach SQS through a rule."""
+
+    def setUp(self):
+        super().setUp()
+        self.control_ok("POST", "clock", {"speed": 60})
+        self.url = self.queue_for("services", {"source": ["aws.ecs"], "detail-type": [
+            "ECS Deployment State Change", "ECS Service Action"]})
+        self.seen = []
+
+    def wait_event(self, what, predicate, timeout=15):
+        def find():
+            self.seen.extend(self.drain(self.url))
+            return next((e for e in self.seen if predicate(e)), None)
+        return self.wait_for(find, timeout, what, interval=0.1)
+
+    def deployment_event(self, name, deployment_id=None):
+        return lambda e: e["detail-type"] == "ECS Deployment State Change" and e["detail"]["eventName"] == name \
+            and deployment_id in (None, e["detail"]["deploymentId"])
+
+    def test_deployments_and_rollback_produce_deployment_state_changes(self):
+        v1 = self.fargate_task_definition("web", image="app:v1")
+        service = self.ecs.create_service(
+            cluster="app", serviceName="web", taskDefinition=v1, desiredCount=2, launchType="FARGATE",
+            networkConfiguration=self.network,
+            deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}})["service"]
+        first_id = service["deployments"][0]["id"]
+        started = self.wait_event("IN_PROGRESS", self.deployment_event("SERVICE_DEPLOYMENT_IN_PROGRESS", first_id))
+        self.assertEqual(started["source"], "aws.ecs")
+        self.assertEqual(started["resources"], [service["serviceArn"]])
+        self.assertEqual(started["account"], "123456789012")
+        self.assertRegex(started["time"], ISO_SECONDS)
+        self.assertEqual(started["detail"]["eventType"], "INFO")
+        self.assertEqual(started["detail"]["reason"], f"ECS deployment {first_id} in progress.")
+        self.assertRegex(started["detail"]["updatedAt"], ISO_MILLIS)
+        completed = self.wait_event("COMPLETED", self.deployment_event("SERVICE_DEPLOYMENT_COMPLETED", first_id))
+        self.assertEqual(completed["detail"]["reason"], f"ECS deployment {first_id} completed.")
+        steady = self.wait_event("steady state", lambda e: e["detail-type"] == "ECS Service Action")
+        self.assertEqual(steady["detail"]["eventName"], "SERVICE_STEADY_STATE")
+        self.assertEqual(steady["detail"]["eventType"], "INFO")
+        self.assertEqual(steady["detail"]["clusterArn"], self.cluster_arn)
+        self.assertEqual(steady["resources"], [service["serviceArn"]])
+
+        # A broken image trips the circuit breaker: FAILED (ERROR), then the rollback's IN_PROGRESS.
+        self.control_ok("POST", "scenarios", {"match": {"image_tag": "v2"},
+                                              "effect": {"fail_to_start": True, "start_seconds": 1}})
+        v2 = self.fargate_task_definition("web", image="app:v2")
+        broken_id = self.ecs.update_service(cluster="app", service="web",
+                                            taskDefinition=v2)["service"]["deployments"][0]["id"]
+        failed = self.wait_event("FAILED", self.deployment_event("SERVICE_DEPLOYMENT_FAILED", broken_id), 20)
+        self.assertEqual(failed["detail"]["eventType"], "ERROR")
+        self.assertIn("circuit breaker", failed["detail"]["reason"])
+        rollback = self.wait_event("rollback IN_PROGRESS", lambda e: self.deployment_event(
+            "SERVICE_DEPLOYMENT_IN_PROGRESS")(e) and e["detail"]["deploymentId"] not in (first_id, broken_id))
+        self.assertEqual(rollback["detail"]["reason"],
+                         f"ECS deployment circuit breaker: rolling back to deploymentId {first_id}.")
+        self.wait_event("rollback COMPLETED", self.deployment_event("SERVICE_DEPLOYMENT_COMPLETED",
+                                                                    rollback["detail"]["deploymentId"]))
+        names = [(e["detail"]["eventName"], e["detail"].get("deploymentId")) for e in self.seen
+                 if e["detail-type"] == "ECS Deployment State Change"]
+        self.assertLess(names.index(("SERVICE_DEPLOYMENT_FAILED", broken_id)),
+                        names.index(("SERVICE_DEPLOYMENT_IN_PROGRESS", rollback["detail"]["deploymentId"])))
+
+
 class ServiceEventObserverTest(unittest.TestCase):
     """The service and deployment signals, sent to the observer directly (in-process moto)."""
 
