@@ -22,6 +22,10 @@ from collections.abc import Sequence
 EXTENSIONS: tuple[str, ...] = (
     "localcloud.scenarios",
     "localcloud.ecs",
+    "localcloud.counters",  # request policies: counters, then rates, then faults
+    "localcloud.ratelimits",
+    "localcloud.faults",
+    "localcloud.auth",
     "localcloud.events",  # observers: ECS events on EventBridge, awslogs lines; alarm schedules; traffic
     "localcloud.logs",
     "localcloud.alarms",
@@ -44,6 +48,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--speed", type=float, default=1.0, help="local-cloud clock speed (60: a minute per second)")
     parser.add_argument("--auth", action="store_true", help="check SigV4 signatures and IAM (moto's auth mode)")
     parser.add_argument("--credentials-file", default="", help="with --auth: where to write the created key (JSON)")
+    parser.add_argument("--enforce-rates", action="store_true", help="throttle calls over AWS's published API rates")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     if args.speed <= 0:
