@@ -133,6 +133,7 @@ class TaskNote:
     by_scheduler: bool = False  # stopped by the scheduler for scaling/replacement (not a failure)
     settled: bool = False  # its stop was seen and accounted for
     stop_reported: bool = False  # the "has stopped" event was written
+    healthy_seen: bool = False  # it has been healthy (a success: the unit's failure streak ends)
 
 
 class SimService:
@@ -423,8 +424,10 @@ class ServiceStore:
                 stopped.append(t)
             if t.last_status == "RUNNING" and t.desired_status == "RUNNING":
                 if self.healthy(note):
-                    note.unit.consecutive_failures = 0
-                    note.unit.impaired_reported = False
+                    if not note.healthy_seen:
+                        note.healthy_seen = True
+                        note.unit.consecutive_failures = 0
+                        note.unit.impaired_reported = False
                 elif note.registered and now >= (t.started_at or now) + s.grace_seconds:
                     for lb in lbs:
                         target = self._targets.target(t, lb["targetGroupArn"])

@@ -249,6 +249,7 @@ class ServiceTest(ServiceFixtures):
             return t if t["lastStatus"] == "DEACTIVATING" else None
         t = self.wait_for(deactivating, 10, "old task DEACTIVATING")
         self.assertEqual(t["desiredStatus"], "STOPPED")
+        self.assertEqual(t["containers"][0]["lastStatus"], "RUNNING")  # still serving draining connections
         self.assertEqual(t["stopCode"], "ServiceSchedulerInitiated")
         self.assertRegex(t["stoppedReason"], r"^Scaling activity initiated by \(deployment ecs-svc/\d+\)$")
         states = {h["Target"]["Id"]: h["TargetHealth"]["State"] for h in self.health(tg)}
@@ -260,9 +261,10 @@ class ServiceTest(ServiceFixtures):
         self.assertEqual(self.ecs.describe_tasks(cluster="app", tasks=[old["taskArn"]])["tasks"][0]["lastStatus"],
                          "DEACTIVATING")
         self.wait_completed()
-        stopped = self.ecs.describe_tasks(cluster="app", tasks=[old["taskArn"]])["tasks"][0]
-        self.assertGreaterEqual((stopped["stoppingAt"] - t["stoppingAt"]).total_seconds()
-                                if "stoppingAt" in t else 30, 0)
+        def stopped():
+            t = self.ecs.describe_tasks(cluster="app", tasks=[old["taskArn"]])["tasks"][0]
+            return t if t["lastStatus"] == "STOPPED" else None
+        self.assertEqual(self.wait_for(stopped, 5, "old task STOPPED")["containers"][0]["exitCode"], 0)
         self.assertNotIn(ip_of(old), [h["Target"]["Id"] for h in self.health(tg)])
 
 
@@ -361,6 +363,20 @@ class CircuitBreakerTest(ServiceFixtures):
         stopped = self.wait_for(lambda: [t for t in self.tasks(desired="STOPPED") if t["taskDefinitionArn"] == v2],
                                 10, "unhealthy tasks stopped after the grace period")
         self.assertIn("failed ELB health checks", stopped[0]["stoppedReason"])
+
+    def test_crashing_tasks_trip_the_breaker(self):
+        # They crash 5 s after starting, before 2 health checks 5 s apart can pass.
+        tg = self.target_group(delay=5)
+        v1, v2, old_id, failed_id = self.deploy_broken({"crash_after_seconds": 5}, tg=tg)
+        s = self.wait_service(lambda s: s["deployments"][0]["taskDefinition"] == v1
+                              and s["deployments"][0]["id"] != old_id, "rollback deployment", 15)
+        self.assertIn(f"(service web) (deployment {failed_id}) deployment failed: tasks failed to start.",
+                      self.messages())
+        crashed = [t for t in self.tasks(desired="STOPPED") if t["taskDefinitionArn"] == v2]
+        self.assertGreaterEqual(len(crashed), 3)
+        self.assertTrue(all(t["stopCode"] == "EssentialContainerExited" and t["containers"][0]["exitCode"] == 1
+                            for t in crashed))
+        self.assertEqual(self.wait_completed(timeout=15)["taskDefinition"], v1)
 
     def test_without_the_breaker_failed_tasks_keep_being_retried(self):
         self.control_ok("POST", "scenarios", {"match": {"image_tag": "v2"},
