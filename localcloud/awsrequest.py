@@ -14,6 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
+_RPC_PATH = re.compile(r"^/service/[^/]+/operation/([^/]+)$")
 _QUERY_SCOPE = re.compile(r"^([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request$")
 
 # Services whose requests use JSON 1.0/1.1 with X-Amz-Target; all the others the
@@ -32,7 +33,7 @@ class AwsRequest:
     operation: str  # "CreateService", "DescribeSecurityGroups", ... ("" when unknown)
     region: str
     access_key_id: str
-    protocol: str  # "json" or "query"
+    protocol: str  # "json", "query" or "rpc-v2-cbor"
 
     @property
     def mutating(self) -> bool:
@@ -63,6 +64,10 @@ def identify(environ: dict) -> AwsRequest | None:
         if not qmatch:
             return None
         access_key, _, region, service = qmatch.groups()
+
+    rpc = _RPC_PATH.match(environ.get("PATH_INFO", ""))
+    if rpc:  # Smithy RPC v2 CBOR (boto3's CloudWatch): POST /service/<Service>/operation/<Op>
+        return AwsRequest(service, rpc.group(1), region, access_key, "rpc-v2-cbor")
 
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if target:

@@ -147,13 +147,10 @@ class LocalCloud:
 
     def reset(self, seed: int | None = None) -> None:
         """Forgets every resource, scenario, fault and counter; reseeds ids."""
-        from moto.moto_api._internal import mock_random
-        from moto.moto_api._internal.models import moto_api_backend
-
         with self.lock:
             if seed is not None:
                 self.seed = seed
-            moto_api_backend.reset()
+            _forget_moto_backends()
             self.reseed()
             for component in self.components:
                 component.reset()
@@ -189,20 +186,24 @@ class LocalCloud:
         self.tick()
         return self._clock_get(req)
 
-    def warm_up(self, backends: tuple[tuple[str, str], ...], dispatcher: Any = None) -> None:
-        """Loads moto's backends, (service, region or partition) each, then resets to the seed.
+    def warm_up(self, services: tuple[str, ...], dispatcher: Any = None,
+                install: Callable[[], None] | None = None) -> None:
+        """Runs `install` (the extensions), imports moto's models and builds its per-service
+        apps for `services`, then resets to the seed, and sets `warm`.
 
-        moto imports a service's models (EC2's: ~1.5 s) and builds its backend on the first
-        call; doing it up front keeps that off the first request and keeps ids a function of
-        the seed alone (imports and backend creation draw random numbers).
+        moto does both on a service's first call (EC2's import alone: ~1.2 s); doing it up
+        front keeps that off the first request and keeps ids a function of the seed alone
+        (the imports and the app creation draw random numbers).
         """
         import importlib
 
         try:
             with self.lock:
-                for service, region in backends:
-                    module = importlib.import_module(f"moto.{service}.models")
-                    getattr(module, f"{service}_backends")[self.account_id][region]
+                if install is not None:
+                    install()
+                _spare_iam_lookups()
+                for service in services:
+                    importlib.import_module(f"moto.{service}.models")
                     if dispatcher is not None and service not in dispatcher.app_instances:
                         dispatcher.app_instances[service] = dispatcher.create_app(service)
                 self.reset()
@@ -245,3 +246,34 @@ def json_response(start_response: Callable, status: int, value: Any) -> list[byt
         [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
     )
     return [body]
+
+
+def _forget_moto_backends() -> None:
+    """moto's reset without its cost: drops every backend so each is rebuilt on first use.
+
+    moto_api_backend.reset() first rebuilds every backend ever built (each region's, each
+    IAM partition's: 1-2 s) and then drops them all anyway; dropping alone is the same end
+    state, since nothing outside the BackendDicts keeps a backend.
+    """
+    from moto.core.base_backend import BackendDict, backend_lock
+    from moto.core.model_instances import reset_model_data
+
+    with backend_lock:
+        for backend_dict in BackendDict._instances:
+            backend_dict.clear()
+        BackendDict._instances.clear()
+    reset_model_data()
+
+
+def _spare_iam_lookups() -> None:
+    """Makes moto find a request's account without building IAM backends for every partition.
+
+    moto's get_account_id_from builds the IAM backend of each partition of each account to
+    look an access key up (~0.15 s each, drawing random numbers) on the first call after a
+    reset; localcloud.auth.account_of_key gives the same answer from the backends that exist.
+    """
+    from moto.iam import models as iam_models
+
+    from localcloud.auth import account_of_key
+
+    iam_models.get_account_id_from = account_of_key

@@ -2,8 +2,9 @@
 
     python3 -m localcloud [--port 4566] [--seed 0] [--speed 1] [--auth] [--verbose]
 
-Prints one line "localcloud ready on http://HOST:PORT ..." on stdout when it
-answers, and stops cleanly on SIGTERM or SIGINT.
+Answers GET /_localcloud/health at once; prints one line "localcloud ready on
+http://HOST:PORT ..." on stdout when AWS calls are served (health then says
+"warm": true), and stops cleanly on SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ EXTENSIONS: tuple[str, ...] = (
     "localcloud.traffic",
 )
 
-# moto backends loaded right after start (see LocalCloud.warm_up): what Wharf uses.
-WARM_BACKENDS: tuple[tuple[str, str], ...] = tuple(
-    (service, "us-east-1")
-    for service in ("ec2", "ecs", "elbv2", "ecr", "logs", "events", "sqs", "cloudwatch",
-                    "applicationautoscaling", "secretsmanager", "ssm")
-) + (("iam", "aws"), ("sts", "aws"))
+# moto services prepared right after start (see LocalCloud.warm_up): what Wharf uses.
+WARM_SERVICES: tuple[str, ...] = (
+    "ec2", "ecs", "elbv2", "ecr", "logs", "events", "sqs", "cloudwatch", "applicationautoscaling",
+    "secretsmanager", "ssm", "iam", "sts",
+)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -72,10 +72,15 @@ def build(args: argparse.Namespace):
 
     cloud = LocalCloud(clock=SimClock(args.speed), seed=args.seed)
     cloud.reseed()
-    for name in EXTENSIONS:
-        importlib.import_module(name).install(cloud, args)
     dispatcher = DomainDispatcherApplication(create_backend_app)
     return cloud, dispatcher, Middleware(cloud, dispatcher)
+
+
+def install_extensions(cloud, args: argparse.Namespace) -> None:
+    """Imports and installs EXTENSIONS. Runs in the warm-up, after the server listens:
+    the extensions import moto's service models (EC2's take ~1.2 s)."""
+    for name in EXTENSIONS:
+        importlib.import_module(name).install(cloud, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,10 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
-    threading.Thread(target=cloud.warm_up, args=(WARM_BACKENDS, dispatcher), name="localcloud-warm", daemon=True).start()
+    def warm_up() -> None:
+        # The server answers /_localcloud/health from now on; AWS calls wait until this is done.
+        cloud.warm_up(WARM_SERVICES, dispatcher, lambda: install_extensions(cloud, args))
+        print(f"localcloud ready on http://{args.host}:{port} (seed {cloud.seed}, speed {cloud.clock.speed:g}"
+              f"{', auth' if args.auth else ''})", flush=True)
+
+    threading.Thread(target=warm_up, name="localcloud-warm", daemon=True).start()
     cloud.start_ticker()
-    print(f"localcloud ready on http://{args.host}:{port} (seed {cloud.seed}, speed {cloud.clock.speed:g}"
-          f"{', auth' if args.auth else ''})", flush=True)
     try:
         server.serve_forever()
     finally:

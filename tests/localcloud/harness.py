@@ -89,6 +89,15 @@ class LocalCloudProcess:
                 self.proc.kill()
                 self.proc.wait()
 
+    def close(self) -> None:
+        """Stops the process and removes its log."""
+        self.stop()
+        self.log.close()
+        try:
+            os.unlink(self.log.name)
+        except OSError:
+            pass
+
     def output(self) -> str:
         with open(self.log.name, encoding="utf-8", errors="replace") as f:
             return f.read()
@@ -111,7 +120,7 @@ class LocalCloudProcess:
 
         kwargs.setdefault("aws_access_key_id", "AKIAIOSFODNN7EXAMPLE")
         kwargs.setdefault("aws_secret_access_key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-        config = kwargs.pop("config", Config(retries={"max_attempts": 1, "mode": "standard"}))
+        config = kwargs.pop("config", Config(retries={"total_max_attempts": 1, "mode": "standard"}))
         return boto3.client(service, region_name=region, endpoint_url=self.endpoint, config=config, **kwargs)
 
 
@@ -129,7 +138,7 @@ class LocalCloudTestCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls) -> None:
-        cls.cloud.stop()
+        cls.cloud.close()
 
     def setUp(self) -> None:
         status, body = self.control("POST", "reset", {"seed": self.seed})
