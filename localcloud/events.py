@@ -131,8 +131,15 @@ def _account_of_arn(arn: str) -> str | None:
     return parts[4] if len(parts) > 5 and parts[4] else None
 
 
+_patched = False
+
+
 def patch_moto_default_template() -> None:
     """moto's default target input drops the envelope's "account"; AWS delivers it. Idempotent."""
+    global _patched
+    if _patched:
+        return
+    _patched = True
     from moto.events.utils import EventTemplateParser
 
     template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
@@ -146,15 +153,17 @@ class EventBridgePublisher:
 
     def __init__(self, cloud: LocalCloud):
         self._cloud = cloud
-        self._ids = random.Random()
+        # A generator of its own, seeded by the cloud's seed: event ids are a function of the seed
+        # and drawing them does not shift the ids and IPs the simulation draws from cloud.rng.
+        self._ids = random.Random(f"localcloud.events:{cloud.seed}")
         self.published = 0  # events put (matched or not), for diagnostics
-        self.reset()
 
     # -- component ------------------------------------------------------------
 
     def reset(self) -> None:
-        # A generator of its own, seeded by the cloud's seed: event ids are a function of the seed
-        # and drawing them does not shift the ids and IPs the simulation draws from cloud.rng.
+        # Patched here rather than at install: the warm-up's reset runs before any AWS call is
+        # answered, and importing moto's events models (~30 ms) stays off the start-up path.
+        patch_moto_default_template()
         self._ids.seed(f"localcloud.events:{self._cloud.seed}")
         self.published = 0
 
@@ -171,6 +180,7 @@ class EventBridgePublisher:
         """Builds the event and sends it to every matching enabled rule's targets. Returns the event."""
         from moto.events.models import events_backends
 
+        patch_moto_default_template()  # normally done by the warm-up's reset already
         now = self._cloud.clock.now()
         event: dict[str, Any] = {
             "version": "0",
@@ -319,7 +329,6 @@ class EcsEvents:
 
 
 def install(cloud: LocalCloud, _args: argparse.Namespace) -> EcsEvents:
-    patch_moto_default_template()
     publisher = cloud.add(EventBridgePublisher(cloud))
     observer = EcsEvents(cloud, publisher)
     cloud.observers.append(observer)
