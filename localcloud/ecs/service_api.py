@@ -17,6 +17,7 @@ task sets. Validation and messages follow ECS:
   ACTIVE service (ServiceNotActiveException).
 - Task sets only on services with the EXTERNAL deployment controller; DeleteTaskSet
   needs force unless the task set is not PRIMARY and is scaled to 0 tasks.
+- DeleteCluster of a cluster with ACTIVE or DRAINING services: ClusterContainsServicesException.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ MAX_LOAD_BALANCERS = 5
 class ServiceNotActiveException(ECSException):
     def __init__(self) -> None:
         super().__init__("ServiceNotActiveException", "Service was not ACTIVE.")
+
+
+class ClusterContainsServicesException(ECSException):
+    def __init__(self) -> None:
+        super().__init__("ClusterContainsServicesException",
+                         "The Cluster cannot be deleted while Services are active.")
 
 
 class TaskSetNotFoundException(ECSException):
@@ -468,6 +475,18 @@ def install(cloud: LocalCloud, store: ServiceStore) -> None:
         return previous_get_resource(self, resource_arn, parsed_arn)
 
     EC2ContainerServiceBackend._get_resource = get_resource
+
+    # DeleteCluster refuses a cluster that still has services (ACTIVE or DRAINING), as ECS does.
+    previous_delete_cluster = EC2ContainerServiceBackend.delete_cluster
+
+    def delete_cluster(self: EC2ContainerServiceBackend, cluster_str: str) -> Any:
+        cluster = self._get_cluster(cluster_str)
+        if any(s.status in ("ACTIVE", "DRAINING")
+               for s in store.in_cluster(self.account_id, self.region_name, cluster.name)):
+            raise ClusterContainsServicesException()
+        return previous_delete_cluster(self, cluster_str)
+
+    EC2ContainerServiceBackend.delete_cluster = delete_cluster
 
 
 def _scale(given: dict[str, Any] | None) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def ip_of(task):
 
 class ServiceTest(ServiceFixtures):
     def test_load_balanced_service_runs_and_its_targets_become_healthy(self):
-        tg = self.target_group()
+        tg = self.target_group(interval=10, healthy=3)  # healthy 30 s after registration
         created = self.create_service(tg=tg, desired=2, healthCheckGracePeriodSeconds=30)
         self.assertEqual(created["status"], "ACTIVE")
         self.assertEqual(created["deploymentConfiguration"]["minimumHealthyPercent"], 100)
@@ -111,6 +111,9 @@ class ServiceTest(ServiceFixtures):
         self.assertEqual(sorted(h["Target"]["Id"] for h in health), sorted(ip_of(t) for t in tasks))
         self.assertTrue(all(h["Target"]["Port"] == 8000 for h in health))
 
+        # botocore's waiter (one deployment, runningCount == desiredCount) agrees.
+        self.ecs.get_waiter("services_stable").wait(cluster="app", services=["web"],
+                                                    WaiterConfig={"Delay": 1, "MaxAttempts": 10})
         s = self.wait_completed()
         self.assertEqual((s["runningCount"], s["pendingCount"]), (2, 0))
         messages = self.messages()
@@ -177,13 +180,16 @@ class ServiceTest(ServiceFixtures):
             self.assertEqual(err.exception.response["Error"]["Message"], "Creation of service was not idempotent.")
 
     def test_delete_service_drains_then_is_inactive(self):
-        tg = self.target_group(delay=20)
+        tg = self.target_group(delay=60)
         self.create_service(tg=tg, desired=2)
         self.wait_completed()
         with self.assertRaises(ClientError) as err:
             self.ecs.delete_service(cluster="app", service="web")
         self.assertEqual(err.exception.response["Error"]["Message"],
                          "The service cannot be stopped while it is scaled above 0.")
+        with self.assertRaises(ClientError) as err:
+            self.ecs.delete_cluster(cluster="app")
+        self.assertEqual(err.exception.response["Error"]["Code"], "ClusterContainsServicesException")
         deleted = self.ecs.delete_service(cluster="app", service="web", force=True)["service"]
         self.assertEqual((deleted["status"], deleted["desiredCount"]), ("DRAINING", 0))
         # Targets drain for the deregistration delay while the tasks are DEACTIVATING.
@@ -237,7 +243,7 @@ class ServiceTest(ServiceFixtures):
         self.assertIn(f"(service web) deregistered 2 targets in (target-group {tg})", messages)
 
     def test_old_tasks_drain_before_they_stop(self):
-        tg = self.target_group(delay=30)
+        tg = self.target_group(delay=60)
         self.create_service(tg=tg, desired=1)
         self.wait_completed()
         old = self.tasks()[0]
@@ -254,9 +260,9 @@ class ServiceTest(ServiceFixtures):
         self.assertRegex(t["stoppedReason"], r"^Scaling activity initiated by \(deployment ecs-svc/\d+\)$")
         states = {h["Target"]["Id"]: h["TargetHealth"]["State"] for h in self.health(tg)}
         self.assertEqual(states[ip_of(old)], "draining")
-        # Still draining 20 s (local-cloud time) later, stopped after the 30 s delay.
+        # Still draining 30 s (local-cloud time) later, stopped after the 60 s delay.
         start = self.control_ok("GET", "clock")["now"]
-        while self.control_ok("GET", "clock")["now"] < start + 15:
+        while self.control_ok("GET", "clock")["now"] < start + 30:
             time.sleep(0.05)
         self.assertEqual(self.ecs.describe_tasks(cluster="app", tasks=[old["taskArn"]])["tasks"][0]["lastStatus"],
                          "DEACTIVATING")
@@ -355,11 +361,12 @@ class CircuitBreakerTest(ServiceFixtures):
         unhealthy = self.wait_for(lambda: [h for h in self.health(tg) if h["TargetHealth"]["State"] == "unhealthy"],
                                   10, "unhealthy targets")
         self.assertEqual(unhealthy[0]["TargetHealth"]["Reason"], "Target.ResponseCodeMismatch")
-        t0 = self.control_ok("GET", "clock")["now"]
-        # Within the grace period no task is stopped for health checks.
-        while self.control_ok("GET", "clock")["now"] < t0 + 60:
+        started = min(t["startedAt"] for t in self.tasks() if t["taskDefinitionArn"] == v2).timestamp()
+        # Within the grace period (120 s from the start) no task is stopped for health checks.
+        while self.control_ok("GET", "clock")["now"] < started + 100:
             self.assertEqual([t for t in self.tasks(desired="STOPPED") if t["taskDefinitionArn"] == v2], [])
             time.sleep(0.1)
+        self.control_ok("POST", "clock", {"advance_seconds": 30})
         stopped = self.wait_for(lambda: [t for t in self.tasks(desired="STOPPED") if t["taskDefinitionArn"] == v2],
                                 10, "unhealthy tasks stopped after the grace period")
         self.assertIn("failed ELB health checks", stopped[0]["stoppedReason"])

@@ -35,7 +35,7 @@ class TaskSetTest(ServiceFixtures):
         return sorted(ip_of(t) for t in self.tasks() if t["startedBy"] == ts["id"])
 
     def test_blue_green_with_task_sets(self):
-        blue_tg, green_tg = self.target_group("blue", delay=5), self.target_group("green", delay=5)
+        blue_tg, green_tg = self.target_group("blue", delay=30), self.target_group("green", delay=5)
         v1 = self.fargate_task_definition("web", image="app:v1")
         v2 = self.fargate_task_definition("web", image="app:v2")
         service = self.external_service(desired=4)
