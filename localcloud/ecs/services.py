@@ -37,6 +37,7 @@ shows it (a dict).
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,8 @@ from typing import Any
 from localcloud import elbv2_targets
 from localcloud.cloud import LocalCloud
 from localcloud.ecs.tasks import SimTask, TaskStore, _dt
+
+log = logging.getLogger("localcloud")
 
 EVENTS_KEPT = 100
 INACTIVE_RETENTION_SECONDS = 3600.0
@@ -264,9 +267,8 @@ class SimService:
             "enableExecuteCommand": self.enable_execute_command,
             "availabilityZoneRebalancing": self.availability_zone_rebalancing,
         }
-        if self.deployment_controller == "ECS":
-            view["deployments"] = [d.view() for d in self.deployments]
-        else:
+        view["deployments"] = [d.view() for d in self.deployments]
+        if self.deployment_controller != "ECS":
             view["taskSets"] = [ts.view() for ts in self.task_sets]
         if include_tags:
             view["tags"] = self.tags
@@ -295,11 +297,15 @@ class ServiceStore:
                 if s.inactive_at is not None and now - s.inactive_at > INACTIVE_RETENTION_SECONDS:
                     self._forget(s)
                 continue
-            self._observe(s, now)
-            if s.deployment_controller == "ECS":
-                self._schedule(s, now)
-            else:
-                task_sets.schedule(self, s, now)
+            try:
+                self._observe(s, now)
+                if s.deployment_controller == "ECS":
+                    self._schedule(s, now)
+                else:
+                    task_sets.schedule(self, s, now)
+            except Exception:  # one broken service must not stop the others
+                log.exception("scheduling service %s failed", s.arn)
+                continue
             if s.status == "DRAINING" and all(n.task.stopped for n in s.notes.values()):
                 s.status = "INACTIVE"
                 s.inactive_at = now

@@ -40,7 +40,7 @@ class TaskSetTest(ServiceFixtures):
         v2 = self.fargate_task_definition("web", image="app:v2")
         service = self.external_service(desired=4)
         self.assertEqual((service["deploymentController"]["type"], service["taskSets"]), ("EXTERNAL", []))
-        self.assertNotIn("deployments", service)
+        self.assertEqual(service["deployments"], [])
 
         blue = self.create_task_set(v1, blue_tg, externalId="blue", clientToken="blue-1")
         self.assertEqual((blue["status"], blue["computedDesiredCount"], blue["stabilityStatus"]),
