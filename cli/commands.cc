@@ -61,6 +61,9 @@ int Commands::Up(const ProcessRuntime::Flags& flags, const UpFlags& up,
   auto config = ProcessRuntime::LoadConfig(flags);
   if (!config.ok()) return Fail(config.status().message(), 2);
   if (up.local_cloud_port > 0) config->mutable_local_cloud()->set_port(up.local_cloud_port);
+  if (!(up.local_cloud_speed > 0)) {
+    return Fail("--local-cloud-speed must be > 0 (1: real time; 60: a minute per second)", 2);
+  }
   if (up.executors > 0) config->set_executors(up.executors);
   if (!up.specs_dir.empty()) {
     config->set_specs_dir(std::filesystem::absolute(up.specs_dir).lexically_normal().string());
@@ -83,6 +86,8 @@ int Commands::Up(const ProcessRuntime::Flags& flags, const UpFlags& up,
   LocalStack::Options options;
   options.bin_dir = bin_dir;
   options.local_cloud = up.local;
+  options.local_cloud_speed = up.local_cloud_speed;
+  options.local_cloud_seed = up.local_cloud_seed;
   LocalStack stack(*config, options);
   auto started = std::chrono::steady_clock::now();
   if (auto s = stack.Start(); !s.ok()) return Fail(s.message());

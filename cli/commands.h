@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "common/runtime/process_runtime.h"
@@ -13,9 +14,11 @@ class Commands {
  public:
   struct UpFlags {
     bool local = false;
-    int local_cloud_port = 0;  // 0: the config's
-    int executors = 0;         // 0: the config's
-    std::string specs_dir;     // empty: the config's
+    int local_cloud_port = 0;        // 0: the config's
+    double local_cloud_speed = 1.0;  // the local cloud's clock speed, > 0
+    int64_t local_cloud_seed = 0;
+    int executors = 0;      // 0: the config's
+    std::string specs_dir;  // empty: the config's
   };
 
   // Starts the stack in the foreground until SIGINT/SIGTERM.

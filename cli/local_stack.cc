@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -13,6 +15,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "common/bus/control_client.h"
+#include "common/localcloud/local_cloud_launcher.h"
 
 namespace wharf::cli {
 namespace {
@@ -29,11 +32,19 @@ bool PortAnswers(const std::string& host, int port) {
   return ok;
 }
 
-std::string Replace(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
-    s.replace(pos, from.size(), to);
+// The last `max_lines` lines of a log file (for start-up errors).
+std::string LogTail(const std::string& path, size_t max_lines = 20) {
+  std::ifstream in(path);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > max_lines) lines.pop_front();
   }
-  return s;
+  if (lines.empty()) return "  (empty)";
+  std::string tail;
+  for (const auto& line : lines) tail += "  " + line + "\n";
+  tail.pop_back();
+  return tail;
 }
 
 }  // namespace
@@ -82,38 +93,54 @@ Status LocalStack::StartChild(const std::string& name, std::vector<std::string> 
 }
 
 Status LocalStack::StartLocalCloud() {
-  const std::string host = config_.local_cloud().host();
-  const int port = config_.local_cloud().port();
-  if (PortAnswers(host, port)) {
+  localcloud::LocalCloudLauncher::Options cloud;
+  cloud.host = config_.local_cloud().host();
+  cloud.port = config_.local_cloud().port();
+  cloud.seed = options_.local_cloud_seed;
+  cloud.speed = options_.local_cloud_speed;
+  cloud.python = options_.local_cloud_python;
+  cloud.source_dir = options_.local_cloud_source_dir;
+  localcloud::LocalCloudLauncher launcher(cloud);
+  const std::string where = cloud.host + ":" + std::to_string(cloud.port);
+  if (PortAnswers(cloud.host, cloud.port)) {
     return Status::FailedPrecondition(
-        "something already listens on " + host + ":" + std::to_string(port) +
-        " (another `wharf up --local`?); stop it or set local_cloud.port in the config");
+        "something already listens on " + where +
+        " (another `wharf up --local`?); stop it, or pick another port with --local-cloud-port "
+        "or local_cloud.port in the config");
   }
-  std::vector<std::string> argv;
-  for (const auto& part : options_.local_cloud_command) {
-    argv.push_back(Replace(Replace(part, "{host}", host), "{port}", std::to_string(port)));
-  }
+  WHARF_RETURN_IF_ERROR(launcher.Check());
+  const std::string log = log_dir() + "/local-cloud.log";
   Supervisor::ChildSpec spec;
   spec.name = "local-cloud";
-  spec.argv = argv;
-  spec.env = {{"MOTO_IAM_LOAD_MANAGED_POLICIES", "true"}};
-  spec.log_file = log_dir() + "/local-cloud.log";
+  spec.argv = launcher.Argv();
+  spec.env = launcher.Env(std::getenv("PYTHONPATH"));
+  spec.log_file = log;
   auto pid = supervisor_.Start(std::move(spec));
   if (!pid.ok()) return pid.status();
   auto started = std::chrono::steady_clock::now();
-  auto deadline = started + std::chrono::seconds(30);
-  while (!PortAnswers(host, port)) {
-    supervisor_.Reap();
-    if (std::chrono::steady_clock::now() > deadline) {
-      return Status::Unavailable("the local cloud did not start within 30 s; see " + log_dir() +
-                                 "/local-cloud.log");
+  auto child_alive = [&]() -> Status {
+    for (const auto& exit : supervisor_.Reap()) {
+      if (exit.name != "local-cloud") continue;
+      return Status::Unavailable(
+          "the local cloud exited while starting: " + Supervisor::Describe(exit) +
+          "; last lines of " + log + ":\n" + LogTail(log));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return Status::Ok();
+  };
+  if (Status ready = launcher.WaitReady(options_.local_cloud_start_timeout, child_alive);
+      !ready.ok()) {
+    if (ready.code() != Status::Code::kDeadlineExceeded) return ready;
+    return Status::DeadlineExceeded(ready.message() + "; last lines of " + log + ":\n" +
+                                    LogTail(log));
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   started)
                 .count();
-  Progress("local cloud up on " + cloud_endpoint() + " (" + std::to_string(ms) + " ms)");
+  char speed[32];
+  std::snprintf(speed, sizeof(speed), "%g", cloud.speed);
+  Progress("local cloud up on " + cloud_endpoint() + " in " + std::to_string(ms) + " ms (seed " +
+           std::to_string(cloud.seed) + ", speed " + speed + "; localcloud/ from " +
+           launcher.source_dir() + ", log " + log + ")");
   return Status::Ok();
 }
 

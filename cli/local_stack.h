@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,11 +25,18 @@ class LocalStack {
   struct Options {
     // Where wharf-bus, wharf-controller, ... live.
     std::string bin_dir;
-    // Start the local cloud and point every process at it.
+    // Start the local cloud (localcloud/, see LocalCloudLauncher) on the
+    // config's local_cloud host and port, and point every process at it.
     bool local_cloud = false;
-    // Command that runs the local cloud; "{host}" and "{port}" are replaced.
-    std::vector<std::string> local_cloud_command = {"python3", "-m", "moto.server", "-H",
-                                                    "{host}",  "-p", "{port}"};
+    // Its clock speed (1: real time) and seed.
+    double local_cloud_speed = 1.0;
+    int64_t local_cloud_seed = 0;
+    // Where localcloud/ is; empty: $WHARF_LOCALCLOUD_PATH, else the source
+    // tree Wharf was built from.
+    std::string local_cloud_source_dir;
+    std::string local_cloud_python = "python3";
+    // Bound on its start-up, until it reports warm (ready for AWS calls).
+    std::chrono::milliseconds local_cloud_start_timeout{60'000};
     // Test hook passed to executors (see Executor::Options::hold_result).
     std::chrono::milliseconds executor_hold_result{0};
     // Progress lines go here (nullptr: silent).
@@ -37,7 +46,10 @@ class LocalStack {
   LocalStack(v1::WharfConfig config, Options options);
   ~LocalStack();  // Stop()
 
-  // Creates the state dir, writes config.json, starts every process.
+  // Creates the state dir, writes config.json, starts every process. With
+  // the local cloud, it comes first and Start() returns once it is ready
+  // (or fails saying why: port taken, python3 or localcloud/ missing, or the
+  // child exited, with the tail of its log).
   Status Start();
   // Waits until the controller reports every executor connected, every
   // required watcher synced and the bus healthy; the error says what is missing.

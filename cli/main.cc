@@ -28,6 +28,12 @@ int main(int argc, char** argv) {
   auto* up = app.add_subcommand("up", "Run the whole stack in the foreground until Ctrl-C");
   up->add_flag("--local", up_flags.local, "Start the local cloud and deploy into it");
   up->add_option("--local-cloud-port", up_flags.local_cloud_port, "Port of the local cloud");
+  up->add_option("--local-cloud-speed", up_flags.local_cloud_speed,
+                 "Clock speed of the local cloud (1: real time; 60: a minute per second)")
+      ->capture_default_str();
+  up->add_option("--local-cloud-seed", up_flags.local_cloud_seed,
+                 "Seed of the local cloud's ids and simulated choices")
+      ->capture_default_str();
   up->add_option("--executors", up_flags.executors, "Number of executor processes");
   up->add_option("--specs-dir", up_flags.specs_dir, "Directory of app YAML files to watch");
 

@@ -29,17 +29,28 @@ ensure_debian_packages() {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The local cloud is moto in server mode (with boto3 and the AWS CLI for
-# independent checks). They come with the machine; there is no PyPI here, so
-# a missing one is reported, not installed.
+# The local cloud (localcloud/, started by `wharf up --local` and the tests)
+# runs moto's server in-process, so it needs moto with its server extras
+# (flask, werkzeug) and boto3; the AWS CLI makes independent checks. They come
+# with the machine; there is no PyPI here, so a missing one is reported, not
+# installed.
 ensure_python_tools() {
   local bad=0
+  if ! command -v python3 >/dev/null; then
+    echo "error: python3 is missing; Wharf's local cloud (localcloud/) runs on Python 3" >&2
+    return 1
+  fi
   for m in moto boto3 botocore flask werkzeug; do
     if ! python3 -c "import $m" 2>/dev/null; then
-      echo "error: python3 module '$m' is missing; Wharf's local cloud needs moto 5.2.1 with boto3 (pip install 'moto[server]==5.2.1' boto3 awscli)" >&2
+      echo "error: python3 module '$m' is missing; Wharf's local cloud (localcloud/) needs moto 5.2.1 with boto3 (pip install 'moto[server]==5.2.1' boto3 awscli)" >&2
       bad=1
     fi
   done
+  if ! PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1 \
+    python3 -m localcloud --help >/dev/null 2>&1; then
+    echo "error: 'PYTHONPATH=$PWD python3 -m localcloud --help' fails; the local cloud cannot start (run that to see why)" >&2
+    bad=1
+  fi
   if ! command -v aws >/dev/null; then
     echo "error: the AWS CLI (aws) is missing; the tests use it to check AWS state independently (pip install awscli)" >&2
     bad=1

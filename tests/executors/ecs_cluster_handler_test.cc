@@ -1,4 +1,4 @@
-// EcsClusterHandler against the local cloud (moto): CREATE is idempotent
+// EcsClusterHandler against the local cloud (localcloud/): CREATE is idempotent
 // (a second run adopts), UPDATE tags, DELETE removes; checked with the AWS
 // CLI, not with Wharf.
 #include "executors/ecs_cluster_handler.h"
@@ -13,7 +13,7 @@
 #include "common/aws/chain_credentials_provider.h"
 #include "common/aws/curl_http_transport.h"
 #include "common/base/clock.h"
-#include "tests/support/moto_server.h"
+#include "tests/support/local_cloud_server.h"
 #include "tests/support/run_command.h"
 #include "tests/support/run_until.h"
 
@@ -23,14 +23,15 @@ namespace {
 class EcsClusterHandlerTest : public testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(moto_.Start().ok());
+    Status started = cloud_.Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
     env_ = aws::Environment::FromMap(
         {{"AWS_ACCESS_KEY_ID", "test"}, {"AWS_SECRET_ACCESS_KEY", "test"}});
     credentials_ = aws::ChainCredentialsProvider::Default(env_);
     aws::AwsClient::Options options;
     options.region = "us-east-1";
     client_ = std::make_unique<aws::AwsClient>(io_, transport_, *credentials_,
-                                               aws::EndpointResolver(env_, moto_.endpoint()),
+                                               aws::EndpointResolver(env_, cloud_.endpoint()),
                                                clock_, options);
     ecs_ = std::make_unique<aws::EcsClient>(*client_);
     handler_ = std::make_unique<EcsClusterHandler>(*ecs_);
@@ -53,12 +54,12 @@ class EcsClusterHandlerTest : public testing::Test {
     auto r = test_support::RunCommand(
         "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 aws "
         "--endpoint-url " +
-        moto_.endpoint() + " --output json " + args);
+        cloud_.endpoint() + " --output json " + args);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return nlohmann::json::parse(r.output, nullptr, false);
   }
 
-  test_support::MotoServer moto_;
+  test_support::LocalCloudServer cloud_;
   asio::io_context io_;
   SystemClock clock_;
   aws::Environment env_ = aws::Environment::FromMap({});

@@ -16,7 +16,7 @@
 #include "common/aws/env_credentials_provider.h"
 #include "common/base/clock.h"
 #include "tests/support/free_port.h"
-#include "tests/support/moto_server.h"
+#include "tests/support/local_cloud_server.h"
 #include "tests/support/run_until.h"
 
 namespace wharf::aws {
@@ -268,14 +268,14 @@ TEST(CurlHttpTransportTest, ManyConcurrentRequestsOnOneThread) {
   EXPECT_EQ(transport.connections_opened(), opened);
 }
 
-TEST(CurlHttpTransportTest, GetAgainstMoto) {
-  test_support::MotoServer moto;
-  Status started = moto.Start();
+TEST(CurlHttpTransportTest, GetAgainstTheLocalCloud) {
+  test_support::LocalCloudServer cloud;
+  Status started = cloud.Start();
   ASSERT_TRUE(started.ok()) << started.ToString();
   asio::io_context io;
   CurlHttpTransport transport(io);
   std::optional<Result<HttpResponse>> got;
-  transport.Send(Get(moto.endpoint(), "/moto-api/data.json"),
+  transport.Send(Get(cloud.endpoint(), "/_localcloud/health"),
                  [&](Result<HttpResponse> r) { got.emplace(std::move(r)); });
   ASSERT_TRUE(test_support::RunUntil(io, [&] { return got.has_value(); }));
   ASSERT_TRUE(got->ok()) << got->status().ToString();

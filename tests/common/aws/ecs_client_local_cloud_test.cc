@@ -1,4 +1,4 @@
-// EcsClient, StsClient and AwsClient against the local cloud (moto).
+// EcsClient, StsClient and AwsClient against the local cloud (localcloud/).
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +12,7 @@
 #include "common/aws/env_credentials_provider.h"
 #include "common/aws/sts_client.h"
 #include "common/base/clock.h"
-#include "tests/support/moto_server.h"
+#include "tests/support/local_cloud_server.h"
 #include "tests/support/run_command.h"
 #include "tests/support/run_until.h"
 
@@ -23,17 +23,17 @@ using nlohmann::json;
 
 constexpr char kRegion[] = "us-east-1";
 
-class EcsClientMotoTest : public ::testing::Test {
+class EcsClientLocalCloudTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Status started = moto_.Start();
+    Status started = cloud_.Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     transport_ = std::make_unique<CurlHttpTransport>(io_);
     AwsClient::Options options;
     options.region = kRegion;
     client_ = std::make_unique<AwsClient>(
         io_, *transport_, credentials_,
-        EndpointResolver(Environment::FromMap({}), moto_.endpoint()), clock_, options);
+        EndpointResolver(Environment::FromMap({}), cloud_.endpoint()), clock_, options);
     ecs_ = std::make_unique<EcsClient>(*client_);
   }
 
@@ -52,16 +52,16 @@ class EcsClientMotoTest : public ::testing::Test {
     return Wait(got);
   }
 
-  // The AWS CLI, pointed at moto, as an independent check.
+  // The AWS CLI, pointed at the local cloud, as an independent check.
   test_support::CommandResult AwsCli(const std::string& args) {
     return test_support::RunCommand(
         "env AWS_ACCESS_KEY_ID=AKIDMOTO AWS_SECRET_ACCESS_KEY=moto-secret "
         "AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= "
         "aws --region " +
-        std::string(kRegion) + " --endpoint-url " + moto_.endpoint() + " --output json " + args);
+        std::string(kRegion) + " --endpoint-url " + cloud_.endpoint() + " --output json " + args);
   }
 
-  test_support::MotoServer moto_;
+  test_support::LocalCloudServer cloud_;
   asio::io_context io_;
   EnvCredentialsProvider credentials_{Environment::FromMap(
       {{"AWS_ACCESS_KEY_ID", "AKIDMOTO"}, {"AWS_SECRET_ACCESS_KEY", "moto-secret"}})};
@@ -71,7 +71,7 @@ class EcsClientMotoTest : public ::testing::Test {
   std::unique_ptr<EcsClient> ecs_;
 };
 
-TEST_F(EcsClientMotoTest, CreateThenDescribeFindsItAndTheAwsCliAgrees) {
+TEST_F(EcsClientLocalCloudTest, CreateThenDescribeFindsItAndTheAwsCliAgrees) {
   auto created = CreateCluster("wharf-web", {{"app", "shop"}});
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(created->name, "wharf-web");
@@ -101,7 +101,7 @@ TEST_F(EcsClientMotoTest, CreateThenDescribeFindsItAndTheAwsCliAgrees) {
   EXPECT_EQ(parsed["clusters"][0]["status"], "ACTIVE");
 }
 
-TEST_F(EcsClientMotoTest, ListAndDeleteClusters) {
+TEST_F(EcsClientLocalCloudTest, ListAndDeleteClusters) {
   ASSERT_TRUE(CreateCluster("a").ok());
   ASSERT_TRUE(CreateCluster("b").ok());
   std::optional<Outcome<std::vector<std::string>>> listed;
@@ -128,7 +128,7 @@ TEST_F(EcsClientMotoTest, ListAndDeleteClusters) {
   EXPECT_EQ(missing.error().http_status(), 400);
 }
 
-TEST_F(EcsClientMotoTest, TagResourceAddsTags) {
+TEST_F(EcsClientLocalCloudTest, TagResourceAddsTags) {
   auto created = CreateCluster("tagged", {{"app", "shop"}});
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   std::optional<Outcome<bool>> tagged;
@@ -147,7 +147,7 @@ TEST_F(EcsClientMotoTest, TagResourceAddsTags) {
             (std::map<std::string, std::string>{{"app", "shop"}, {"team", "web"}}));
 }
 
-TEST_F(EcsClientMotoTest, StsGetCallerIdentityOverQueryProtocol) {
+TEST_F(EcsClientLocalCloudTest, StsGetCallerIdentityOverQueryProtocol) {
   StsClient sts(*client_);
   std::optional<Outcome<CallerIdentity>> got;
   sts.GetCallerIdentity([&](Outcome<CallerIdentity> r) { got.emplace(std::move(r)); });
@@ -158,7 +158,7 @@ TEST_F(EcsClientMotoTest, StsGetCallerIdentityOverQueryProtocol) {
   EXPECT_FALSE(got->value().arn.empty());
 }
 
-TEST_F(EcsClientMotoTest, QueryProtocolErrorIsParsedFromXml) {
+TEST_F(EcsClientLocalCloudTest, QueryProtocolErrorIsParsedFromXml) {
   std::optional<Outcome<AwsClient::XmlDocument>> got;
   client_->CallQuery(services::kIam, "GetRole", {{"RoleName", "no-such-role"}},
                      [&](Outcome<AwsClient::XmlDocument> r) { got.emplace(std::move(r)); });
@@ -173,7 +173,7 @@ TEST_F(EcsClientMotoTest, QueryProtocolErrorIsParsedFromXml) {
   EXPECT_EQ(client_->attempts_sent(), 1);
 }
 
-TEST_F(EcsClientMotoTest, FiftyConcurrentDescribeClustersAllComplete) {
+TEST_F(EcsClientLocalCloudTest, FiftyConcurrentDescribeClustersAllComplete) {
   ASSERT_TRUE(CreateCluster("busy").ok());
   constexpr int kCalls = 50;
   int done = 0;
@@ -192,9 +192,9 @@ TEST_F(EcsClientMotoTest, FiftyConcurrentDescribeClustersAllComplete) {
   EXPECT_LE(transport_->connections_opened(), kCalls + 1);
 }
 
-TEST_F(EcsClientMotoTest, ResetForgetsClusters) {
+TEST_F(EcsClientLocalCloudTest, ResetForgetsClusters) {
   ASSERT_TRUE(CreateCluster("temp").ok());
-  ASSERT_TRUE(moto_.Reset().ok());
+  ASSERT_TRUE(cloud_.Reset().ok());
   std::optional<Outcome<std::vector<std::string>>> listed;
   ecs_->ListClusters([&](Outcome<std::vector<std::string>> r) { listed.emplace(std::move(r)); });
   auto arns = Wait(listed);
