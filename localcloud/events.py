@@ -308,12 +308,6 @@ class EcsEvents:
         detail.pop("healthStatus", None)
         for container in detail.get("containers", []):
             container.pop("healthStatus", None)
-        if task.last_status == "STOPPED" and "stoppedAt" not in detail:
-            # The store stamps stoppedAt just after announcing STOPPED: the step's time (or now).
-            now = self._cloud.clock.now()
-            at = min(task.next_at, now) if task.next_at else now
-            detail["stoppedAt"] = iso_millis(at)
-            detail.setdefault("executionStoppedAt", detail["stoppedAt"])
         if task.launch_type == "FARGATE":
             detail.setdefault("attributes", [{"name": "ecs.cpu-architecture", "value": "x86_64"}])
         detail["updatedAt"] = iso_millis(self._cloud.clock.now())

@@ -303,9 +303,10 @@ class TaskStore:
             # Never ran: no exit code.
             for c in task.containers:
                 c.last_status = "STOPPED"
-            self._set_status(task, "DEPROVISIONING" if task.eni_id else "STOPPED", now)
-            if task.stopped:
-                self._finish(task, now)
+            following = "DEPROVISIONING" if task.eni_id else "STOPPED"
+            if following == "STOPPED":
+                self._finish(task, now)  # stoppedAt is set before observers hear of STOPPED
+            self._set_status(task, following, now)
             task.next_at = now + STOP_PHASE_SECONDS
             return
         if deactivate_seconds > 0:
@@ -381,9 +382,8 @@ class TaskStore:
                 task.execution_stopped_at = task.next_at
             if following == "STOPPED":
                 self._release_eni(task)
+                self._finish(task, task.next_at)  # stoppedAt is set before observers hear of STOPPED
             self._set_status(task, following, now)
-            if task.stopped:
-                self._finish(task, task.next_at)
             task.next_at += STOP_PHASE_SECONDS
 
     def _run_seconds(self, task: SimTask) -> float:
