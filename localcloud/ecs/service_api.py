@@ -33,7 +33,7 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from localcloud import elbv2_targets
 from localcloud.cloud import LocalCloud
 from localcloud.ecs.services import ServiceStore, SimService, merge_deployment_configuration, new_deployment_id
-from localcloud.ecs.task_api import cluster_of, validate_network
+from localcloud.ecs.task_api import cluster_of, describe_many, validate_network
 from localcloud.ecs.task_sets import SimTaskSet
 
 LIST_DEFAULT_PAGE = 10
@@ -287,15 +287,10 @@ def install(cloud: LocalCloud, store: ServiceStore) -> None:
         if len(wanted) > DESCRIBE_MAX:
             raise InvalidParameterException(f"services can have at most {DESCRIBE_MAX} items.")
         include_tags = "TAGS" in (self._get_param("include") or [])
-        services, failures = [], []
-        for ref in wanted:
-            s = store.find(backend.account_id, backend.region_name, cluster.name, ref)
-            if s is None:
-                arn = ref if ref.startswith("arn:") else \
-                    f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:service/{cluster.name}/{ref}"
-                failures.append({"arn": arn, "reason": "MISSING"})
-            else:
-                services.append(s.view(include_tags))
+        services, failures = describe_many(
+            wanted, lambda ref: store.find(backend.account_id, backend.region_name, cluster.name, ref),
+            lambda ref: f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:service/{cluster.name}/{ref}",
+            lambda s: s.view(include_tags))
         return ActionResult({"services": services, "failures": failures})
 
     def delete_service(self: EC2ContainerServiceResponse) -> ActionResult:

@@ -9,6 +9,7 @@ makes RunTask idempotent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.core.responses import ActionResult
@@ -55,6 +56,20 @@ def validate_network(backend: EC2ContainerServiceBackend, task_definition: Any,
             raise InvalidParameterException(
                 f"Error retrieving security group information for [{group}]: The security group '{group}' "
                 f"does not exist (ErrorCode: InvalidGroup.NotFound)")
+
+
+def describe_many(refs: list[str], find: Callable[[str], Any], missing_arn: Callable[[str], str],
+                  view: Callable[[Any], dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """ECS's Describe* answer for ids or ARNs: the views of those found, and a MISSING failure
+    (with the ARN the id would have) for each of the others."""
+    found, failures = [], []
+    for ref in refs:
+        item = find(ref)
+        if item is None:
+            failures.append({"arn": ref if ref.startswith("arn:") else missing_arn(ref), "reason": "MISSING"})
+        else:
+            found.append(view(item))
+    return found, failures
 
 
 def _subnet_exists(ec2: Any, subnet_id: str) -> bool:
@@ -109,15 +124,10 @@ def install(cloud: LocalCloud, store: TaskStore) -> None:
         if len(wanted) > 100:
             raise InvalidParameterException("Tasks cannot have more than 100 elements.")
         include_tags = "TAGS" in (self._get_param("include") or [])
-        tasks, failures = [], []
-        for ref in wanted:
-            task = store.find(backend.account_id, backend.region_name, cluster.arn, ref)
-            if task is None:
-                arn = ref if ref.startswith("arn:") else \
-                    f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{cluster.name}/{ref}"
-                failures.append({"arn": arn, "reason": "MISSING"})
-            else:
-                tasks.append(task.view(include_tags))
+        tasks, failures = describe_many(
+            wanted, lambda ref: store.find(backend.account_id, backend.region_name, cluster.arn, ref),
+            lambda ref: f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{cluster.name}/{ref}",
+            lambda task: task.view(include_tags))
         return ActionResult({"tasks": tasks, "failures": failures})
 
     def list_tasks(self: EC2ContainerServiceResponse) -> ActionResult:
