@@ -1,5 +1,6 @@
 #include "common/aws/aws_client.h"
 
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -18,6 +19,9 @@ struct AwsClient::Call {
   RawCallback done;
   uint64_t id = 0;
   int attempt = 0;  // attempts started
+  // Units the last retry took from the retry quota (0: not retried).
+  int last_retry_cost = 0;
+  std::optional<ResolvedEndpoint> endpoint;  // resolved at the first attempt
   std::unique_ptr<asio::steady_timer> backoff;
 };
 
@@ -31,6 +35,8 @@ AwsClient::AwsClient(asio::io_context& io, HttpTransport& transport,
       clock_(clock),
       options_(std::move(options)),
       retry_(options_.retry),
+      own_quota_(options_.retry_quota == nullptr ? std::make_unique<RetryQuota>() : nullptr),
+      quota_(options_.retry_quota != nullptr ? options_.retry_quota : own_quota_.get()),
       random_(options_.random) {
   if (!random_) {
     auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
@@ -117,34 +123,63 @@ void AwsClient::Start(const AwsService& service, std::string operation, std::str
 
 void AwsClient::Attempt(const std::shared_ptr<Call>& call) {
   ++call->attempt;
-  if (options_.region.empty() && call->service.global_endpoint_host.empty()) {
-    Finish(call, ClientError(call->service, call->operation, "MissingRegion",
-                             "no AWS region configured"));
+  if (!call->endpoint) {
+    if (options_.region.empty() && call->service.global_endpoint_host.empty()) {
+      Finish(call, ClientError(call->service, call->operation, "MissingRegion",
+                               "no AWS region configured"));
+      return;
+    }
+    auto endpoint = endpoints_.Resolve(call->service, options_.region);
+    if (!endpoint.ok()) {
+      Finish(call, ClientError(call->service, call->operation, "InvalidEndpoint",
+                               endpoint.status().message()));
+      return;
+    }
+    call->endpoint = std::move(endpoint).value();
+  }
+  if (options_.rate_limiter == nullptr) {
+    WithCredentials(call);
     return;
   }
-  auto credentials = credentials_.GetCredentials();
+  // Buckets are per region as AWS's are: the signing region (IAM's is
+  // us-east-1 whatever the client's).
+  options_.rate_limiter->Acquire(call->endpoint->signing_region, call->service.signing_name,
+                                 call->operation, [this, alive = std::weak_ptr<int>(alive_), call] {
+                                   if (!alive.expired()) WithCredentials(call);
+                                 });
+}
+
+void AwsClient::WithCredentials(const std::shared_ptr<Call>& call) {
+  credentials_.GetCredentialsAsync(
+      [this, alive = std::weak_ptr<int>(alive_), call](Result<Credentials> credentials) {
+        if (!alive.expired()) SignAndSend(call, std::move(credentials));
+      });
+}
+
+void AwsClient::SignAndSend(const std::shared_ptr<Call>& call, Result<Credentials> credentials) {
   if (!credentials.ok()) {
-    Finish(call, ClientError(call->service, call->operation, "MissingCredentials",
-                             credentials.status().message()));
+    // A source that is missing or broken is terminal; one that is being
+    // fetched or could not be reached (container credentials) may come.
+    const bool transient = credentials.status().retryable();
+    v1::Error error = ClientError(call->service, call->operation,
+                                  transient ? "CredentialsUnavailable" : "MissingCredentials",
+                                  credentials.status().message());
+    error.set_retryable(transient);
+    OnFailure(call, std::move(error));
     return;
   }
-  auto endpoint = endpoints_.Resolve(call->service, options_.region);
-  if (!endpoint.ok()) {
-    Finish(call, ClientError(call->service, call->operation, "InvalidEndpoint",
-                             endpoint.status().message()));
-    return;
-  }
+  const ResolvedEndpoint& endpoint = *call->endpoint;
   HttpRequest request;
   request.method = "POST";
-  request.endpoint = endpoint->url.ToString();
+  request.endpoint = endpoint.url.ToString();
   request.path = "/";
   request.headers.emplace_back("Content-Type", call->content_type);
   if (!call->target.empty()) request.headers.emplace_back("X-Amz-Target", call->target);
   request.headers.emplace_back("User-Agent", options_.user_agent);
   request.body = call->body;
   request.timeout = options_.attempt_timeout;
-  Status signed_ok = signer_.SignInPlace(request, credentials.value(), endpoint->signing_region,
-                                         endpoint->signing_name, clock_.NowUnixMs() / 1000);
+  Status signed_ok = signer_.SignInPlace(request, credentials.value(), endpoint.signing_region,
+                                         endpoint.signing_name, clock_.NowUnixMs() / 1000);
   if (!signed_ok.ok()) {
     Finish(call, ClientError(call->service, call->operation, "SigningFailed", signed_ok.message()));
     return;
@@ -158,23 +193,34 @@ void AwsClient::Attempt(const std::shared_ptr<Call>& call) {
 }
 
 void AwsClient::OnResponse(const std::shared_ptr<Call>& call, Result<HttpResponse> result) {
-  v1::Error error;
   if (!result.ok()) {
-    error = TransportError(call->service, call->operation, result.status());
+    OnFailure(call, TransportError(call->service, call->operation, result.status()));
   } else if (result->status >= 200 && result->status < 300) {
+    quota_->OnSuccess(call->last_retry_cost);
     Finish(call, std::move(result).value());
-    return;
   } else {
-    error = ParseErrorResponse(call->service, call->operation, result.value());
+    OnFailure(call, ParseErrorResponse(call->service, call->operation, result.value()));
   }
+}
+
+void AwsClient::OnFailure(const std::shared_ptr<Call>& call, v1::Error error) {
   if (!retry_.ShouldRetry(error, call->attempt)) {
     Finish(call, std::move(error));
     return;
   }
+  const int cost = quota_->AcquireForRetry(error);
+  if (cost == 0) {
+    ++retries_refused_by_quota_;
+    Logger("aws")->debug("{}; not retried: the retry quota is spent", FormatError(error));
+    Finish(call, std::move(error));
+    return;
+  }
+  call->last_retry_cost = cost;
+  ++retries_;
+  if (IsThrottlingErrorCode(error.code())) ++throttling_retries_;
   const auto delay = retry_.Delay(call->attempt, random_());
-  Logger("aws")->debug("{} {} attempt {} failed: {} (request id {}); retrying in {} ms",
-                       error.service(), error.operation(), call->attempt, error.code(),
-                       error.request_id(), delay.count());
+  Logger("aws")->debug("{} (attempt {}); retrying in {} ms", FormatError(error), call->attempt,
+                       delay.count());
   call->backoff = std::make_unique<asio::steady_timer>(io_, delay);
   call->backoff->async_wait(
       [this, alive = std::weak_ptr<int>(alive_), call](const boost::system::error_code& ec) {

@@ -83,6 +83,8 @@ bool IsTransientErrorCode(std::string_view code) {
                                                 "ServiceUnavailableException",
                                                 "ServerException",
                                                 "Unavailable",
+                                                "InternalException",
+                                                "InternalServiceException",
                                                 "IDPCommunicationError"};
   return OneOf(code, kCodes);
 }
@@ -188,6 +190,8 @@ v1::Error ParseErrorResponse(const AwsService& service, std::string_view operati
   return error;
 }
 
+bool IsTimeoutError(const v1::Error& error) { return error.code() == "TransportTimeout"; }
+
 v1::Error TransportError(const AwsService& service, std::string_view operation,
                          const Status& status) {
   v1::Error error;
@@ -233,16 +237,17 @@ Status::Code StatusCodeForError(const v1::Error& error) {
   return Status::Code::kInvalidArgument;
 }
 
-Status ErrorToStatus(const v1::Error& error) {
+std::string FormatError(const v1::Error& error) {
   std::string text = error.service() + " " + error.operation() + ": " + error.code();
   if (!error.message().empty()) text += ": " + error.message();
   std::string details;
-  if (error.http_status() != 0) details = "http " + std::to_string(error.http_status());
-  if (!error.request_id().empty()) {
-    details += (details.empty() ? "" : ", ") + std::string("request id ") + error.request_id();
-  }
-  if (!details.empty()) text += " (" + details + ")";
-  return Status(StatusCodeForError(error), std::move(text));
+  if (error.http_status() != 0) details = "http " + std::to_string(error.http_status()) + ", ";
+  details += error.request_id().empty() ? "no request id" : "request id " + error.request_id();
+  return text + " (" + details + ")";
+}
+
+Status ErrorToStatus(const v1::Error& error) {
+  return Status(StatusCodeForError(error), FormatError(error));
 }
 
 }  // namespace wharf::aws

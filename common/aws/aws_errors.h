@@ -21,7 +21,8 @@ namespace wharf::aws {
 // in-use/conflict codes -> kFailedPrecondition; a response Wharf cannot
 // parse -> kInternal; other terminal errors -> kInvalidArgument.
 
-// Throttling codes of any AWS service ("Throttling", "RequestLimitExceeded", ...).
+// Throttling codes of any AWS service ("Throttling", "RequestLimitExceeded",
+// ...): botocore's standard-mode list.
 bool IsThrottlingErrorCode(std::string_view code);
 // Non-throttling codes that mean "try again" ("InternalError", "RequestTimeout", ...).
 bool IsTransientErrorCode(std::string_view code);
@@ -43,6 +44,10 @@ std::string RequestIdFromHeaders(const HttpResponse& response);
 v1::Error ParseErrorResponse(const AwsService& service, std::string_view operation,
                              const HttpResponse& response);
 
+// True for a transport timeout (code "TransportTimeout"): a retry after one
+// costs the retry quota more (RetryQuota).
+bool IsTimeoutError(const v1::Error& error);
+
 // An Error for a transport failure (no HTTP response): code "TransportTimeout"
 // for kDeadlineExceeded, "ConnectionError" for kUnavailable, "TransportError"
 // otherwise; retryable as the Status is.
@@ -57,8 +62,12 @@ v1::Error ClientError(const AwsService& service, std::string_view operation, std
 
 // The Status code an Error maps to (see above).
 Status::Code StatusCodeForError(const v1::Error& error);
-// "ecs CreateCluster: ClusterNotFoundException: Cluster not found (http 400,
-// request id 1234)", with StatusCodeForError.
+// One line naming everything a caller needs to act on or report the error:
+// "ecs DeleteCluster: ClusterNotFoundException: Cluster not found. (http 400,
+// request id 1234)"; "(no request id)" when AWS gave none (nothing was sent,
+// or no answer came). Errors hold no credentials, so the line is safe to log.
+std::string FormatError(const v1::Error& error);
+// FormatError(error) with StatusCodeForError(error).
 Status ErrorToStatus(const v1::Error& error);
 
 }  // namespace wharf::aws

@@ -2,16 +2,21 @@
 
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
+#include "common/aws/api_rate_limiter.h"
+#include "common/aws/container_credentials_provider.h"
 #include "common/aws/ecs_client.h"
 #include "common/aws/env_credentials_provider.h"
 #include "common/aws/fake_http_transport.h"
 #include "common/aws/sts_client.h"
 #include "common/base/fake_clock.h"
+#include "common/base/logging.h"
 #include "tests/support/run_until.h"
 
 namespace wharf::aws {
@@ -320,6 +325,344 @@ TEST_F(AwsClientTest, DestroyingTheClientAbandonsCalls) {
   client.reset();
   io_.run_for(milliseconds(50));
   EXPECT_FALSE(called);
+}
+
+// Retries, the retry quota and the rate limiter, table-driven: each case
+// scripts the transport's answers and says what the caller and the counters
+// see.
+TEST_F(AwsClientTest, RetryDecisions) {
+  struct Answer {
+    int status;  // 0: a transport failure
+    std::string body;
+    Status transport_failure = Status::Ok();
+  };
+  const Answer throttled{400, Throttled()};
+  const Answer ok{200, "{}"};
+  struct Case {
+    std::string name;
+    std::vector<Answer> answers;
+    int max_attempts;
+    int quota_capacity;
+    bool want_ok;
+    std::string want_code;
+    int want_attempts;
+    int want_retries;
+    int want_refused;
+    int want_quota_left;
+  };
+  const std::vector<Case> cases = {
+      {"success refunds 1 (capped at capacity)", {ok}, 3, 500, true, "", 1, 0, 0, 500},
+      {"throttled then ok: the retry's 5 come back",
+       {throttled, ok},
+       3,
+       500,
+       true,
+       "",
+       2,
+       1,
+       0,
+       500},
+      {"500 then ok", {{500, ""}, ok}, 3, 100, true, "", 2, 1, 0, 100},
+      {"502 503 504 then give up after 3 attempts",
+       {{502, ""}, {503, ""}, {504, ""}},
+       3,
+       500,
+       false,
+       "Http504",
+       3,
+       2,
+       0,
+       490},
+      // 4 retries take 20; the success gives back what the last one took.
+      {"max attempts is configurable",
+       {throttled, throttled, throttled, throttled, ok},
+       5,
+       500,
+       true,
+       "",
+       5,
+       4,
+       0,
+       485},
+      {"a timeout costs 10",
+       {{0, "", Status::DeadlineExceeded("timed out")}, ok},
+       3,
+       12,
+       true,
+       "",
+       2,
+       1,
+       0,
+       12},
+      {"an empty quota returns the retryable error",
+       {throttled, throttled},
+       3,
+       7,
+       false,
+       "ThrottlingException",
+       2,
+       1,
+       1,
+       2},
+      {"a timeout needs 10 units",
+       {{0, "", Status::DeadlineExceeded("timed out")}},
+       3,
+       9,
+       false,
+       "TransportTimeout",
+       1,
+       0,
+       1,
+       9},
+      {"validation is never retried",
+       {{400, R"({"__type":"InvalidParameterException","message":"bad"})"}},
+       3,
+       500,
+       false,
+       "InvalidParameterException",
+       1,
+       0,
+       0,
+       500},
+      {"permission is never retried",
+       {{400, R"({"__type":"AccessDeniedException","message":"no"})"}},
+       3,
+       500,
+       false,
+       "AccessDeniedException",
+       1,
+       0,
+       0,
+       500},
+      {"a 403 XML answer of moto's auth mode is terminal",
+       {{403,
+         "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token "
+         "included in the request is invalid.</Message></Error><RequestId>r</RequestId>"
+         "</ErrorResponse>"}},
+       3,
+       500,
+       false,
+       "InvalidClientTokenId",
+       1,
+       0,
+       0,
+       500},
+  };
+  for (const Case& c : cases) {
+    FakeHttpTransport transport(io_);
+    for (const Answer& a : c.answers) {
+      if (a.status == 0) {
+        transport.Enqueue(a.transport_failure);
+      } else {
+        transport.EnqueueResponse(a.status, a.body, {{"x-amzn-requestid", "req"}});
+      }
+    }
+    RetryQuota quota(RetryQuota::Options{.capacity = c.quota_capacity});
+    AwsClient::Options options;
+    options.region = "us-east-1";
+    options.retry.max_attempts = c.max_attempts;
+    options.retry.base_delay = milliseconds(1);
+    options.random = [] { return 0.0; };
+    options.retry_quota = &quota;
+    AwsClient client(io_, transport, credentials_, EndpointResolver(Environment::FromMap({})),
+                     clock_, options);
+    std::optional<Outcome<json>> got;
+    client.CallJson(services::kEcs, "ListClusters", {},
+                    [&](Outcome<json> r) { got.emplace(std::move(r)); });
+    ASSERT_TRUE(Await(got).has_value()) << c.name;
+    EXPECT_EQ(got->ok(), c.want_ok) << c.name;
+    if (!got->ok()) {
+      EXPECT_EQ(got->error().code(), c.want_code) << c.name;
+      EXPECT_EQ(got->error().service(), "ecs") << c.name;
+      EXPECT_EQ(got->error().operation(), "ListClusters") << c.name;
+    }
+    EXPECT_EQ(transport.request_count(), static_cast<size_t>(c.want_attempts)) << c.name;
+    EXPECT_EQ(client.attempts_sent(), c.want_attempts) << c.name;
+    EXPECT_EQ(client.retries(), c.want_retries) << c.name;
+    EXPECT_EQ(client.retries_refused_by_quota(), c.want_refused) << c.name;
+    EXPECT_EQ(quota.available(), c.want_quota_left) << c.name;
+  }
+}
+
+TEST_F(AwsClientTest, ClientsSharingAQuotaStopARetryStormTogether) {
+  // AWS throttles everything: with the default quota (500, 5 per retry) the
+  // clients of a process make 100 retries in all, then only first attempts.
+  transport_.SetHandler([](const HttpRequest&) -> Result<HttpResponse> {
+    HttpResponse r;
+    r.status = 400;
+    r.body = R"({"__type":"ThrottlingException","message":"Rate exceeded"})";
+    return r;
+  });
+  RetryQuota quota;
+  std::vector<std::unique_ptr<AwsClient>> clients;
+  for (int i = 0; i < 2; ++i) {
+    AwsClient::Options options;
+    options.region = "us-east-1";
+    options.retry.base_delay = milliseconds(1);
+    options.random = [] { return 0.0; };
+    options.retry_quota = &quota;
+    clients.push_back(std::make_unique<AwsClient>(io_, transport_, credentials_,
+                                                  EndpointResolver(Environment::FromMap({})),
+                                                  clock_, options));
+  }
+  int failed = 0;
+  for (int i = 0; i < 200; ++i) {
+    clients[i % 2]->CallJson(services::kEcs, "ListClusters", {}, [&](Outcome<json> r) {
+      EXPECT_EQ(r.error().code(), "ThrottlingException");
+      ++failed;
+    });
+  }
+  ASSERT_TRUE(test_support::RunUntil(io_, [&] { return failed == 200; }));
+  EXPECT_EQ(clients[0]->retries() + clients[1]->retries(), 100);
+  EXPECT_EQ(transport_.request_count(), 300u);
+  EXPECT_EQ(quota.available(), 0);
+  EXPECT_GT(quota.refusals(), 0);
+}
+
+TEST_F(AwsClientTest, EveryAttemptWaitsForARateToken) {
+  // DescribeClusters (ECS cluster-read): here 2 burst, 1 per second.
+  ApiRateTable table;
+  table.Override("ecs", "cluster-read", {2, 1});
+  ApiRateLimiter limiter(io_, clock_, table);
+  AwsClient::Options options;
+  options.region = "us-east-1";
+  options.retry.base_delay = milliseconds(1);
+  options.random = [] { return 0.0; };
+  options.rate_limiter = &limiter;
+  AwsClient client(io_, transport_, credentials_, EndpointResolver(Environment::FromMap({})),
+                   clock_, options);
+  transport_.EnqueueResponse(200, "{}");
+  transport_.EnqueueResponse(400, Throttled());
+  transport_.EnqueueResponse(200, "{}");
+  transport_.EnqueueResponse(200, "{}");
+  int done = 0;
+  for (int i = 0; i < 3; ++i) {
+    client.CallJson(services::kEcs, "DescribeClusters", {}, [&](Outcome<json> r) {
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      ++done;
+    });
+  }
+  // Two attempts go; the second is throttled and its retry waits for a token
+  // like the third call (which came first).
+  test_support::RunUntil(io_, [&] { return done == 1 && limiter.waiting() == 2; });
+  EXPECT_EQ(transport_.request_count(), 2u);
+  EXPECT_EQ(limiter.waiting(), 2u);
+  clock_.Advance(milliseconds(1000));
+  limiter.Poll();
+  test_support::RunUntil(io_, [&] { return transport_.request_count() == 3; });
+  EXPECT_EQ(limiter.waiting(), 1u);
+  clock_.Advance(milliseconds(1000));
+  limiter.Poll();
+  ASSERT_TRUE(test_support::RunUntil(io_, [&] { return done == 3; }));
+  EXPECT_EQ(transport_.request_count(), 4u);
+  EXPECT_EQ(limiter.admitted_after_wait(), 2);
+  // Other APIs did not wait.
+  transport_.EnqueueResponse(200, "{}");
+  bool listed = false;
+  client.CallJson(services::kEcs, "ListServices", {}, [&](Outcome<json>) { listed = true; });
+  EXPECT_TRUE(test_support::RunUntil(io_, [&] { return listed; }));
+}
+
+// Credentials that arrive later (a remote provider still fetching).
+class DeferredCredentials final : public CredentialsProvider {
+ public:
+  Result<Credentials> GetCredentials() override { return Status::Unavailable("not fetched yet"); }
+  void GetCredentialsAsync(Callback done) override { waiting.push_back(std::move(done)); }
+  std::vector<Callback> waiting;
+};
+
+TEST_F(AwsClientTest, AttemptsWaitForCredentialsBeingFetched) {
+  DeferredCredentials deferred;
+  AwsClient::Options options;
+  options.region = "us-east-1";
+  options.retry.base_delay = milliseconds(1);
+  options.random = [] { return 0.0; };
+  AwsClient client(io_, transport_, deferred, EndpointResolver(Environment::FromMap({})), clock_,
+                   options);
+  transport_.EnqueueResponse(200, "{}");
+  std::optional<Outcome<json>> got;
+  client.CallJson(services::kEcs, "ListClusters", {},
+                  [&](Outcome<json> r) { got.emplace(std::move(r)); });
+  test_support::RunUntil(io_, [&] { return deferred.waiting.size() == 1; });
+  ASSERT_EQ(deferred.waiting.size(), 1u);
+  EXPECT_EQ(transport_.request_count(), 0u);
+  Credentials creds;
+  creds.access_key_id = "ASIALATE";
+  creds.secret_access_key = "late-secret";
+  creds.session_token = "late-token";
+  deferred.waiting[0](creds);
+  ASSERT_TRUE(Await(got).has_value());
+  EXPECT_TRUE(got->ok());
+  EXPECT_EQ(*transport_.requests()[0].FindHeader("X-Amz-Security-Token"), "late-token");
+
+  // A fetch that fails transiently is retried; one that fails for good is not.
+  deferred.waiting.clear();
+  got.reset();
+  client.CallJson(services::kEcs, "ListClusters", {},
+                  [&](Outcome<json> r) { got.emplace(std::move(r)); });
+  test_support::RunUntil(io_, [&] { return deferred.waiting.size() == 1; });
+  deferred.waiting[0](Status::Unavailable("169.254.170.2: connection refused"));
+  test_support::RunUntil(io_, [&] { return deferred.waiting.size() == 2; });
+  ASSERT_EQ(deferred.waiting.size(), 2u);
+  deferred.waiting[1](Status::PermissionDenied("HTTP 403"));
+  ASSERT_TRUE(Await(got).has_value());
+  ASSERT_FALSE(got->ok());
+  EXPECT_EQ(got->error().code(), "MissingCredentials");
+  EXPECT_EQ(got->status().code(), Status::Code::kPermissionDenied);
+}
+
+// No log line of the client, whatever happens, holds a secret: the secret
+// key, the session token, or a container credentials answer.
+TEST_F(AwsClientTest, NothingSecretIsLogged) {
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto logger = Logger("aws");
+  logger->sinks().push_back(sink);
+  const auto old_level = logger->level();
+  logger->set_level(spdlog::level::trace);
+
+  // Container credentials (fetched, refreshed after a failure), throttling,
+  // retries, a refused quota and terminal errors.
+  FakeHttpTransport metadata(io_);
+  metadata.EnqueueResponse(500, R"({"code":"InternalError"})");
+  metadata.EnqueueResponse(
+      200,
+      R"({"AccessKeyId":"ASIALOGTEST","SecretAccessKey":"SECRET-never-logged","Token":"TOKEN-never-logged","Expiration":"2100-01-01T00:00:00Z"})");
+  ContainerCredentialsProvider::Options container_options;
+  container_options.retry_delay = milliseconds(0);
+  ContainerCredentialsProvider container(
+      io_, metadata, clock_,
+      Environment::FromMap({{ContainerCredentialsProvider::kFullUriEnv, "http://127.0.0.1:9/c"},
+                            {ContainerCredentialsProvider::kTokenEnv, "AUTHTOKEN-never-logged"}}),
+      container_options);
+  RetryQuota quota(RetryQuota::Options{.capacity = 5});
+  AwsClient::Options options;
+  options.region = "us-east-1";
+  options.retry.base_delay = milliseconds(1);
+  options.random = [] { return 0.0; };
+  options.retry_quota = &quota;
+  AwsClient client(io_, transport_, container, EndpointResolver(Environment::FromMap({})), clock_,
+                   options);
+  transport_.EnqueueResponse(400, Throttled());
+  transport_.EnqueueResponse(400, Throttled());
+  transport_.EnqueueResponse(403,
+                             "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>"
+                             "<Message>bad</Message></Error></ErrorResponse>");
+  int done = 0;
+  for (int i = 0; i < 2; ++i) {
+    client.CallJson(services::kEcs, "ListClusters", {}, [&](Outcome<json>) { ++done; });
+  }
+  ASSERT_TRUE(test_support::RunUntil(io_, [&] { return done == 2; }));
+
+  logger->set_level(old_level);
+  logger->sinks().pop_back();
+  const std::string text = captured.str();
+  EXPECT_NE(text.find("ThrottlingException"), std::string::npos) << "nothing was logged:\n" << text;
+  EXPECT_NE(text.find("container credentials"), std::string::npos) << text;
+  for (const char* secret : {"SECRET-never-logged", "TOKEN-never-logged", "AUTHTOKEN-never-logged",
+                             "ASIALOGTEST", "secret"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in:\n" << text;
+  }
 }
 
 }  // namespace

@@ -340,5 +340,92 @@ TEST(AwsErrorsTest, StatusMessageNamesEverything) {
   EXPECT_EQ(fine.value(), 7);
 }
 
+TEST(AwsErrorsTest, FormatErrorNamesServiceOperationCodeMessageAndRequestId) {
+  struct Case {
+    v1::Error error;
+    std::string want;
+  };
+  auto make = [](std::string service, std::string op, std::string code, std::string message,
+                 int http, std::string request_id) {
+    v1::Error e;
+    e.set_service(std::move(service));
+    e.set_operation(std::move(op));
+    e.set_code(std::move(code));
+    e.set_message(std::move(message));
+    e.set_http_status(http);
+    e.set_request_id(std::move(request_id));
+    return e;
+  };
+  const Case cases[] = {
+      {make("ecs", "UpdateService", "ThrottlingException", "Rate exceeded", 400, "9f1c"),
+       "ecs UpdateService: ThrottlingException: Rate exceeded (http 400, request id 9f1c)"},
+      {make("ec2", "DescribeVpcs", "RequestLimitExceeded", "Request limit exceeded.", 503, "e1b2"),
+       "ec2 DescribeVpcs: RequestLimitExceeded: Request limit exceeded. (http 503, request id "
+       "e1b2)"},
+      {make("sts", "GetCallerIdentity", "InvalidClientTokenId", "", 403, "r-1"),
+       "sts GetCallerIdentity: InvalidClientTokenId (http 403, request id r-1)"},
+      {make("ecs", "ListClusters", "ConnectionError", "connection refused", 0, ""),
+       "ecs ListClusters: ConnectionError: connection refused (no request id)"},
+      {make("iam", "GetRole", "MissingCredentials", "no AWS credentials found", 0, ""),
+       "iam GetRole: MissingCredentials: no AWS credentials found (no request id)"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(FormatError(c.error), c.want);
+    EXPECT_EQ(ErrorToStatus(c.error).message(), c.want);
+  }
+}
+
+TEST(AwsErrorsTest, RetryableCodesMatchBotocoreStandardMode) {
+  // botocore/retries/standard.py: throttling and transient codes, and
+  // 500/502/503/504; plus the transient fault codes of the local cloud's
+  // services. Auth wins over any status.
+  struct Case {
+    const char* code;
+    int status;
+    bool want;
+  };
+  const Case cases[] = {
+      {"Throttling", 400, true},
+      {"ThrottlingException", 400, true},
+      {"ThrottledException", 400, true},
+      {"RequestThrottledException", 400, true},
+      {"TooManyRequestsException", 400, true},
+      {"ProvisionedThroughputExceededException", 400, true},
+      {"TransactionInProgressException", 400, true},
+      {"RequestLimitExceeded", 503, true},
+      {"BandwidthLimitExceeded", 400, true},
+      {"LimitExceededException", 400, true},
+      {"RequestThrottled", 400, true},
+      {"SlowDown", 503, true},
+      {"PriorRequestNotComplete", 400, true},
+      {"EC2ThrottledException", 400, true},
+      {"RequestTimeout", 400, true},
+      {"RequestTimeoutException", 400, true},
+      {"InternalException", 400, true},
+      {"InternalServiceException", 400, true},
+      {"ServerException", 500, true},
+      {"Http500", 500, true},
+      {"Http502", 502, true},
+      {"Http503", 503, true},
+      {"Http504", 504, true},
+      {"Http429", 429, true},
+      {"Http501", 501, false},
+      {"ValidationException", 400, false},
+      {"InvalidParameterException", 400, false},
+      {"InvalidParameterValue", 400, false},
+      {"AccessDeniedException", 400, false},
+      {"AccessDenied", 403, false},
+      {"UnauthorizedOperation", 403, false},
+      {"InvalidClientTokenId", 403, false},
+      {"SignatureDoesNotMatch", 403, false},
+      {"AuthFailure", 401, false},
+      {"ExpiredToken", 400, false},
+      {"AccessDenied", 503, false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(IsRetryableError(c.code, c.status), c.want) << c.code << " " << c.status;
+  }
+}
+
 }  // namespace
 }  // namespace wharf::aws
