@@ -54,6 +54,20 @@ void ApiRateLimiter::Acquire(std::string_view region, std::string_view service,
   waiters_.push_back(Waiter{std::move(buckets), std::move(ready)});
 }
 
+void ApiRateLimiter::Answered(std::string_view region, std::string_view service,
+                              std::string_view operation) {
+  bool started = false;
+  const Clock::TimePoint now = clock_.Now();
+  for (TokenBucket* b : BucketsOf(region, service, operation)) {
+    if (!b->refilling()) {
+      b->StartRefill(now);
+      started = true;
+    }
+  }
+  // Waiters for these buckets were timed for "never": time them again.
+  if (started && !waiters_.empty()) Poll();
+}
+
 void ApiRateLimiter::Poll() {
   const Clock::TimePoint now = clock_.Now();
   std::vector<TokenBucket*> blocked;  // buckets an earlier waiter still waits for
@@ -94,9 +108,8 @@ std::vector<TokenBucket*> ApiRateLimiter::BucketsOf(std::string_view region,
     std::string key = BucketKey(region, service, spec.name);
     auto it = buckets_.find(key);
     if (it == buckets_.end()) {
-      it = buckets_
-               .emplace(std::move(key),
-                        TokenBucket(spec.limit.burst, spec.limit.per_second, clock_.Now()))
+      // Full, refilling from the first answer (see the class comment).
+      it = buckets_.emplace(std::move(key), TokenBucket(spec.limit.burst, spec.limit.per_second))
                .first;
     }
     out.push_back(&it->second);
@@ -113,7 +126,6 @@ Clock::TimePoint ApiRateLimiter::ReadyAt(const std::vector<TokenBucket*>& bucket
                                          Clock::TimePoint now) {
   std::chrono::nanoseconds wait{0};
   for (const TokenBucket* b : buckets) wait = std::max(wait, b->TimeUntil(now));
-  // A bucket that never refills (rate 0) is checked again in a minute.
   if (wait == std::chrono::nanoseconds::max()) wait = std::chrono::minutes(1);
   return now + std::chrono::duration_cast<Clock::TimePoint::duration>(wait);
 }

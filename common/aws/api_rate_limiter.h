@@ -27,6 +27,15 @@ namespace wharf::aws {
 // that need any of the same buckets (calls of other APIs pass freely), on an
 // asio timer: the io thread is never blocked.
 //
+// AWS counts a call when it arrives, so the bucket AWS keeps starts later
+// than ours, by however long the first call took to get there (a TLS
+// handshake, a busy server); a later call that travels faster would find
+// AWS's bucket short of ours. So a bucket starts full but refills only from
+// the first answer to a call that used it (Answered()): AWS counted that
+// call before answering, so from then on AWS's bucket holds at least as many
+// tokens as ours whatever the latencies, as long as this process is the
+// account's only caller of the API.
+//
 // Threading: bound to `io`; Acquire(), Poll() and every `ready` callback run
 // on its thread, so every client using the limiter must run on that
 // io_context. `clock` must outlive the limiter. Destroying the limiter drops
@@ -43,6 +52,10 @@ class ApiRateLimiter {
   // them, else later, from the timer (or Poll()).
   void Acquire(std::string_view region, std::string_view service, std::string_view operation,
                std::function<void()> ready);
+
+  // An answer (or a transport failure) came for a call of `operation`: its
+  // buckets that were not refilling start now.
+  void Answered(std::string_view region, std::string_view service, std::string_view operation);
 
   // Releases the waiting calls whose tokens have come by the clock's now and
   // re-arms the timer. The timer does this by itself; a test on a FakeClock
@@ -68,6 +81,8 @@ class ApiRateLimiter {
   std::vector<TokenBucket*> BucketsOf(std::string_view region, std::string_view service,
                                       std::string_view operation);
   static bool AllHaveAToken(const std::vector<TokenBucket*>& buckets, Clock::TimePoint now);
+  // When AllHaveAToken() will hold (a minute on if it may never: a bucket
+  // that does not refill yet is looked at again after Answered()).
   static Clock::TimePoint ReadyAt(const std::vector<TokenBucket*>& buckets, Clock::TimePoint now);
   void ArmTimer(Clock::TimePoint wake_at);
 

@@ -193,6 +193,11 @@ void AwsClient::SignAndSend(const std::shared_ptr<Call>& call, Result<Credential
 }
 
 void AwsClient::OnResponse(const std::shared_ptr<Call>& call, Result<HttpResponse> result) {
+  if (result.ok() && options_.rate_limiter != nullptr) {
+    // AWS has counted the call: the API's buckets may start refilling.
+    options_.rate_limiter->Answered(call->endpoint->signing_region, call->service.signing_name,
+                                    call->operation);
+  }
   if (!result.ok()) {
     OnFailure(call, TransportError(call->service, call->operation, result.status()));
   } else if (result->status >= 200 && result->status < 300) {

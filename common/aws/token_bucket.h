@@ -16,6 +16,13 @@ class TokenBucket {
 
   // Preconditions: capacity >= 0, refill_per_second >= 0.
   TokenBucket(double capacity, double refill_per_second, TimePoint now);
+  // A full bucket whose refill has not started: it gains nothing until
+  // StartRefill().
+  TokenBucket(double capacity, double refill_per_second);
+
+  // Starts the refill at `now`; no effect once started.
+  void StartRefill(TimePoint now);
+  bool refilling() const { return refilling_; }
 
   // Tokens held at `now` (time before the last update counts as no time).
   double Available(TimePoint now) const;
@@ -23,7 +30,8 @@ class TokenBucket {
   // did.
   bool TryTake(TimePoint now, double n = 1.0);
   // How long after `now` until `n` tokens are held: zero when they are now;
-  // nanoseconds::max() when never (n > capacity, or no refill). Rounded up,
+  // nanoseconds::max() when never (n > capacity, no refill, or the refill
+  // has not started). Rounded up,
   // so Available(now + TimeUntil(now, n)) >= n.
   std::chrono::nanoseconds TimeUntil(TimePoint now, double n = 1.0) const;
 
@@ -35,6 +43,7 @@ class TokenBucket {
   double refill_per_second_;
   double tokens_;  // as of updated_
   TimePoint updated_;
+  bool refilling_ = true;
 };
 
 }  // namespace wharf::aws

@@ -7,9 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -92,6 +95,9 @@ Status LocalCloudServer::StartOnce() {
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> args = launcher.Argv();
+  if (options_.auth) args.push_back("--auth");
+  if (options_.enforce_rates) args.push_back("--enforce-rates");
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -150,6 +156,85 @@ void LocalCloudServer::Stop() {
     ::waitpid(pid_, nullptr, 0);
   }
   pid_ = -1;
+}
+
+namespace {
+
+size_t AppendBody(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+Result<LocalCloudServer::ControlAnswer> LocalCloudServer::Control(
+    const std::string& method, const std::string& path, const std::string& body,
+    std::chrono::milliseconds timeout) {
+  if (!running()) return Status::FailedPrecondition("the local cloud is not running");
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) return Status::Internal("curl_easy_init failed");
+  const std::string url = endpoint_ + "/_localcloud/" + path;
+  ControlAnswer answer;
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  if (!body.empty()) {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  const CURLcode code = curl_easy_perform(easy);
+  if (code == CURLE_OK) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &answer.status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(easy);
+  if (code != CURLE_OK) {
+    return Status::Unavailable(method + " " + url + ": " + curl_easy_strerror(code));
+  }
+  return answer;
+}
+
+Result<nlohmann::json> LocalCloudServer::ControlJson(const std::string& method,
+                                                     const std::string& path,
+                                                     const nlohmann::json& body) {
+  auto answer = Control(method, path, body.is_null() ? "" : body.dump());
+  if (!answer.ok()) return answer.status();
+  if (answer->status < 200 || answer->status >= 300) {
+    return Status::FailedPrecondition(method + " /_localcloud/" + path + ": HTTP " +
+                                      std::to_string(answer->status) + ": " + answer->body);
+  }
+  auto json = nlohmann::json::parse(answer->body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    return Status::Internal(method + " /_localcloud/" + path + ": not JSON: " + answer->body);
+  }
+  return json;
+}
+
+Status LocalCloudServer::InjectFaults(const nlohmann::json& rules) {
+  auto answer = ControlJson("POST", "faults", rules);
+  return answer.ok() ? Status::Ok() : answer.status();
+}
+
+Result<nlohmann::json> LocalCloudServer::Counters() { return ControlJson("GET", "counters"); }
+
+Result<LocalCloudServer::AdminKey> LocalCloudServer::AdminCredentials() {
+  auto json = ControlJson("GET", "credentials");
+  if (!json.ok()) return json.status();
+  AdminKey key;
+  key.access_key_id = json->value("aws_access_key_id", "");
+  key.secret_access_key = json->value("aws_secret_access_key", "");
+  key.user_arn = json->value("user_arn", "");
+  key.account_id = json->value("account_id", "");
+  if (key.access_key_id.empty() || key.secret_access_key.empty()) {
+    return Status::Internal("GET /_localcloud/credentials: no key in the answer");
+  }
+  return key;
 }
 
 bool LocalCloudServer::ChildExited() {

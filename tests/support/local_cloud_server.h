@@ -7,7 +7,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "common/base/result.h"
 #include "common/base/status.h"
 
 namespace wharf::test_support {
@@ -42,6 +46,27 @@ class LocalCloudServer {
     double speed = 1.0;
     // Added to (or overriding) the inherited environment.
     std::map<std::string, std::string> env;
+    // --auth: moto checks every call's SigV4 signature and IAM policies; the
+    // key to sign with is AdminCredentials().
+    bool auth = false;
+    // --enforce-rates: calls over AWS's published API rates are throttled.
+    bool enforce_rates = false;
+    // More command-line arguments for `python3 -m localcloud`.
+    std::vector<std::string> extra_args;
+  };
+
+  // The administrator key auth mode creates (GET /_localcloud/credentials).
+  struct AdminKey {
+    std::string access_key_id;
+    std::string secret_access_key;
+    std::string user_arn;
+    std::string account_id;
+  };
+
+  // An answer of the control endpoint.
+  struct ControlAnswer {
+    long status = 0;
+    std::string body;
   };
 
   LocalCloudServer();
@@ -58,6 +83,25 @@ class LocalCloudServer {
   Status Reset(std::optional<int64_t> seed = std::nullopt);
   // Stops the cloud (idempotent).
   void Stop();
+
+  // One request to the control endpoint: `method` /_localcloud/<path> with a
+  // JSON `body` (none when empty), bounded by `timeout`. kUnavailable when
+  // nothing answers; any HTTP status is an answer.
+  Result<ControlAnswer> Control(const std::string& method, const std::string& path,
+                                const std::string& body = "",
+                                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Control() for a JSON answer with a 2xx status (else an error naming the
+  // status and the body).
+  Result<nlohmann::json> ControlJson(const std::string& method, const std::string& path,
+                                     const nlohmann::json& body = nullptr);
+  // POST /_localcloud/faults with `rules` (one rule or a list; see
+  // localcloud/README.md "Faults").
+  Status InjectFaults(const nlohmann::json& rules);
+  // GET /_localcloud/counters: {"total": {...}, "services": {"ecs":
+  // {"total": {...}, "operations": {...}}}}.
+  Result<nlohmann::json> Counters();
+  // The admin key of auth mode. Precondition: started with Options::auth.
+  Result<AdminKey> AdminCredentials();
 
   bool running() const { return pid_ > 0; }
   // "http://127.0.0.1:PORT"; empty before Start().

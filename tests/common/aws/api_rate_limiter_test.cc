@@ -19,7 +19,11 @@ class ApiRateLimiterTest : public ::testing::Test {
   // Acquires for `operation` and records its release under `label`.
   void Call(const std::string& operation, const std::string& label,
             const std::string& service = "ecs", const std::string& region = "us-east-1") {
-    limiter_.Acquire(region, service, operation, [this, label] { released_.push_back(label); });
+    // Answered as soon as sent: buckets refill from the first release.
+    limiter_.Acquire(region, service, operation, [=, this] {
+      released_.push_back(label);
+      limiter_.Answered(region, service, operation);
+    });
   }
   void AdvanceAndPoll(milliseconds by) {
     clock_.Advance(by);
@@ -107,7 +111,10 @@ TEST_F(ApiRateLimiterTest, TheTimerReleasesWaitersOnItsOwn) {
   ApiRateLimiter limiter(io_, real, table);
   int released = 0;
   for (int i = 0; i < 3; ++i) {
-    limiter.Acquire("us-east-1", "sts", "GetCallerIdentity", [&] { ++released; });
+    limiter.Acquire("us-east-1", "sts", "GetCallerIdentity", [&] {
+      ++released;
+      limiter.Answered("us-east-1", "sts", "GetCallerIdentity");
+    });
   }
   EXPECT_EQ(released, 1);
   const auto start = std::chrono::steady_clock::now();
@@ -129,6 +136,36 @@ TEST_F(ApiRateLimiterTest, DestroyingTheLimiterDropsWaiters) {
   }
   io_.run_for(milliseconds(20));
   EXPECT_FALSE(called);
+}
+
+TEST_F(ApiRateLimiterTest, BucketsRefillFromTheFirstAnswer) {
+  // RegisterTaskDefinition: 20 burst, 1 per second. The first answer comes
+  // 300 ms after the burst went (AWS counted it somewhere in between): the
+  // 21st call goes a second after that answer, not after the burst.
+  ApiRateLimiter limiter(io_, clock_);
+  int released = 0;
+  for (int i = 0; i < 22; ++i) {
+    limiter.Acquire("us-east-1", "ecs", "RegisterTaskDefinition", [&] { ++released; });
+  }
+  EXPECT_EQ(released, 20);
+  struct Step {
+    int64_t advance_ms;
+    bool answer;  // an answer for RegisterTaskDefinition arrives now
+    int want_released;
+  };
+  const Step steps[] = {
+      {1000, false, 20},                                   // no answer yet: no refill, however long
+      {300, true, 20},                                     // first answer at 1.3 s: refill starts
+      {999, false, 20},  {1, false, 21}, {500, true, 21},  // later answers change nothing
+      {500, false, 22},
+  };
+  for (const Step& s : steps) {
+    clock_.Advance(milliseconds(s.advance_ms));
+    if (s.answer) limiter.Answered("us-east-1", "ecs", "DeregisterTaskDefinition");
+    limiter.Poll();
+    EXPECT_EQ(released, s.want_released) << "after +" << s.advance_ms << " ms";
+  }
+  EXPECT_NEAR(limiter.Available("us-east-1", "ecs", "task-definition-modify"), 0, 1e-9);
 }
 
 }  // namespace

@@ -74,5 +74,19 @@ TEST(TokenBucketTest, TimeGoingBackwardsAddsNothing) {
   EXPECT_TRUE(bucket.TryTake(At(11'000)));
 }
 
+TEST(TokenBucketTest, RefillStartsWhenTold) {
+  TokenBucket bucket(2, 1);
+  EXPECT_FALSE(bucket.refilling());
+  ASSERT_TRUE(bucket.TryTake(At(0)));
+  ASSERT_TRUE(bucket.TryTake(At(0)));
+  EXPECT_FALSE(bucket.TryTake(At(60'000)));
+  EXPECT_EQ(bucket.TimeUntil(At(60'000)), nanoseconds::max());
+  bucket.StartRefill(At(60'000));
+  bucket.StartRefill(At(90'000));  // once only
+  EXPECT_EQ(bucket.TimeUntil(At(60'000)), milliseconds(1000));
+  EXPECT_TRUE(bucket.TryTake(At(61'000)));
+  EXPECT_NEAR(bucket.Available(At(70'000)), 2, 1e-9);
+}
+
 }  // namespace
 }  // namespace wharf::aws
