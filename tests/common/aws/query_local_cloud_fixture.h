@@ -2,7 +2,8 @@
 
 // A fixture for tests of the Query/EC2 typed clients against the local cloud
 // (localcloud/): one cloud per test suite (started in SetUpTestSuite, reset
-// before each test), and a fresh AwsClient on a CurlHttpTransport per test.
+// before each test), a fresh AwsClient on a CurlHttpTransport per test, the
+// control endpoint, and the AWS CLI as an independent check.
 
 #include <chrono>
 #include <memory>
@@ -66,6 +67,27 @@ class QueryLocalCloudTest : public ::testing::Test {
         io_, [&] { return got.has_value(); }, std::chrono::seconds(30)));
     if (!got) return ClientError(services::kSts, "test", "Timeout", "no answer");
     return std::move(*got);
+  }
+
+  // POSTs `body` (JSON) to the local cloud's control endpoint
+  // (/_localcloud/<path>) and expects a 2xx, e.g.
+  // ControlOk("clock", R"({"advance_seconds": 300})").
+  void ControlOk(const std::string& path, const std::string& body) {
+    HttpRequest request;
+    request.method = "POST";
+    request.endpoint = cloud_->endpoint();
+    request.path = "/_localcloud/" + path;
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
+    request.timeout = std::chrono::seconds(10);
+    std::optional<Result<HttpResponse>> got;
+    transport_->Send(std::move(request),
+                     [&got](Result<HttpResponse> r) { got.emplace(std::move(r)); });
+    ASSERT_TRUE(test_support::RunUntil(
+        io_, [&] { return got.has_value(); }, std::chrono::seconds(15)));
+    ASSERT_TRUE(got->ok()) << got->status().ToString();
+    ASSERT_GE(got->value().status, 200) << got->value().body;
+    ASSERT_LT(got->value().status, 300) << got->value().body;
   }
 
   // The AWS CLI pointed at the local cloud, as an independent check.
