@@ -6,7 +6,7 @@ import argparse
 
 from localcloud import elbv2_targets
 from localcloud.cloud import LocalCloud
-from localcloud.ecs import service_api, task_api
+from localcloud.ecs import service_api, task_api, task_definition_api
 from localcloud.ecs.services import ServiceStore
 from localcloud.ecs.tasks import TaskStore
 
@@ -16,6 +16,7 @@ def install(cloud: LocalCloud, _args: argparse.Namespace) -> TaskStore:
     store = cloud.add(TaskStore(cloud))
     cloud.ecs = store
     task_api.install(cloud, store)
+    task_definition_api.install(cloud)
     targets = elbv2_targets.install(cloud, _args)
     services = cloud.add(ServiceStore(cloud, store, targets))
     cloud.ecs_services = services  # type: ignore[attr-defined]
