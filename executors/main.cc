@@ -50,9 +50,16 @@ int main(int argc, char** argv) {
   bus::SocketFactory sockets;
 
   aws::CurlHttpTransport transport(io);
-  auto credentials = aws::ChainCredentialsProvider::Default(env, config->aws().profile());
+  auto credentials =
+      aws::ChainCredentialsProvider::Default(env, config->aws().profile(), {io, transport, clock});
+  // One retry quota and one set of per-API rate buckets for every AWS client
+  // of the process.
+  aws::RetryQuota retry_quota;
+  aws::ApiRateLimiter rate_limiter(io, clock);
   aws::AwsClient::Options aws_options;
   aws_options.region = region;
+  aws_options.retry_quota = &retry_quota;
+  aws_options.rate_limiter = &rate_limiter;
   aws::AwsClient aws_client(io, transport, *credentials,
                             aws::EndpointResolver(env, config->aws().endpoint_url()), clock,
                             aws_options);

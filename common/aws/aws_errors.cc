@@ -1,6 +1,7 @@
 #include "common/aws/aws_errors.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +44,24 @@ bool IsConflictCode(std::string_view code) {
 const pugi::xml_node FindDescendant(const pugi::xml_node& root, const char* name) {
   return root.find_node(
       [name](const pugi::xml_node& n) { return std::strcmp(n.name(), name) == 0; });
+}
+
+// AWS's SignatureDoesNotMatch message of some services goes on with the
+// canonical request and string to sign it expected, which hold the session
+// token (X-Amz-Security-Token): the message is cut before them, since errors
+// are logged and travel on the bus.
+std::string WithoutSigningEcho(std::string message) {
+  for (const char* echo : {"The Canonical String for this request should have been",
+                           "The String-to-Sign should have been", "The canonical string"}) {
+    size_t at = message.find(echo);
+    if (at == std::string::npos) continue;
+    message.resize(at);
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+      message.pop_back();
+    }
+    message += " (AWS's canonical request omitted)";
+  }
+  return message;
 }
 
 std::string Truncate(std::string_view s, size_t max) {
@@ -186,7 +205,7 @@ v1::Error ParseErrorResponse(const AwsService& service, std::string_view operati
   }
   error.set_retryable(IsRetryableError(code, response.status));
   error.set_code(std::move(code));
-  error.set_message(std::move(message));
+  error.set_message(WithoutSigningEcho(std::move(message)));
   return error;
 }
 

@@ -40,7 +40,9 @@ std::string RequestIdFromHeaders(const HttpResponse& response);
 // up to '#' and after ':' stripped, else the x-amzn-ErrorType header;
 // `message` / `Message`) or XML (<Error><Code>/<Message>, <RequestId> or
 // <RequestID> anywhere). An unparseable body yields code "Http<status>" and
-// the start of the body as the message. Never throws.
+// the start of the body as the message. The canonical request AWS echoes in
+// some SignatureDoesNotMatch messages (it holds the session token) is cut
+// off. Never throws.
 v1::Error ParseErrorResponse(const AwsService& service, std::string_view operation,
                              const HttpResponse& response);
 

@@ -427,5 +427,26 @@ TEST(AwsErrorsTest, RetryableCodesMatchBotocoreStandardMode) {
   }
 }
 
+TEST(AwsErrorsTest, SignatureMismatchEchoIsCutBeforeTheSessionToken) {
+  HttpResponse response;
+  response.status = 403;
+  response.body =
+      "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The "
+      "request signature we calculated does not match the signature you provided. Check your AWS "
+      "Secret Access Key and signing method. Consult the service documentation for details.\n\n"
+      "The Canonical String for this request should have been\n'POST\n/\n\n"
+      "host:sts.amazonaws.com\nx-amz-security-token:SESSION-TOKEN-VALUE\n'\n\nThe "
+      "String-to-Sign should have been\n'AWS4-HMAC-SHA256\n...'</Message></Error>"
+      "<RequestId>r-9</RequestId></ErrorResponse>";
+  v1::Error e = ParseErrorResponse(services::kSts, "GetCallerIdentity", response);
+  EXPECT_EQ(e.code(), "SignatureDoesNotMatch");
+  EXPECT_EQ(e.request_id(), "r-9");
+  EXPECT_EQ(e.message().find("SESSION-TOKEN-VALUE"), std::string::npos) << e.message();
+  EXPECT_EQ(e.message(),
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your AWS Secret Access Key and signing method. Consult the service "
+            "documentation for details. (AWS's canonical request omitted)");
+}
+
 }  // namespace
 }  // namespace wharf::aws
