@@ -53,8 +53,9 @@ class ApiRateLimiter {
   void Acquire(std::string_view region, std::string_view service, std::string_view operation,
                std::function<void()> ready);
 
-  // An answer (or a transport failure) came for a call of `operation`: its
-  // buckets that were not refilling start now.
+  // An HTTP answer (any status) came for a call of `operation`: its buckets
+  // that were not refilling start now. (Not after a transport failure: AWS
+  // may never have seen the call.)
   void Answered(std::string_view region, std::string_view service, std::string_view operation);
 
   // Releases the waiting calls whose tokens have come by the clock's now and
@@ -67,8 +68,8 @@ class ApiRateLimiter {
   // Calls admitted at once / after waiting, since construction.
   int64_t admitted_at_once() const { return admitted_at_once_; }
   int64_t admitted_after_wait() const { return admitted_after_wait_; }
-  // Tokens the bucket `bucket` of `service` in `region` holds now (its full
-  // size if no call has used it yet; -1 if the call maps to no such bucket).
+  // Tokens the bucket `bucket` of `service` in `region` holds now; -1 when
+  // no call has used it yet.
   double Available(std::string_view region, std::string_view service,
                    std::string_view bucket) const;
 
