@@ -22,8 +22,9 @@ void AddFilters(QueryParamsBuilder& b, const std::vector<Ec2Filter>& filters) {
   }
 }
 
-void AddPageSize(QueryParamsBuilder& b, int64_t page_size) {
-  if (page_size > 0) b.AddInt("MaxResults", page_size);
+// Ids are described in one unpaged call (see Ec2DescribeVpcsRequest).
+void AddPageSize(QueryParamsBuilder& b, int64_t page_size, const std::vector<std::string>& ids) {
+  if (page_size > 0 && ids.empty()) b.AddInt("MaxResults", page_size);
 }
 
 void AddIpPermissions(QueryParamsBuilder& b, const std::vector<Ec2IpPermission>& permissions) {
@@ -201,7 +202,7 @@ QueryParams Ec2Client::DescribeVpcsParams(const Ec2DescribeVpcsRequest& request)
   QueryParamsBuilder b(ListStyle::kEc2);
   b.AddStrings("VpcId", request.vpc_ids);
   AddFilters(b, request.filters);
-  AddPageSize(b, request.page_size);
+  AddPageSize(b, request.page_size, request.vpc_ids);
   return std::move(b).Take();
 }
 
@@ -216,7 +217,7 @@ void Ec2Client::DescribeSubnets(const Ec2DescribeSubnetsRequest& request,
   QueryParamsBuilder b(ListStyle::kEc2);
   b.AddStrings("SubnetId", request.subnet_ids);
   AddFilters(b, request.filters);
-  AddPageSize(b, request.page_size);
+  AddPageSize(b, request.page_size, request.subnet_ids);
   Describe<Ec2Subnet>(client_, "DescribeSubnets", std::move(b).Take(), "subnetSet", &ParseSubnet,
                       std::move(done));
 }
@@ -226,7 +227,7 @@ void Ec2Client::DescribeSecurityGroups(const Ec2DescribeSecurityGroupsRequest& r
   QueryParamsBuilder b(ListStyle::kEc2);
   b.AddStrings("GroupId", request.group_ids);
   AddFilters(b, request.filters);
-  AddPageSize(b, request.page_size);
+  AddPageSize(b, request.page_size, request.group_ids);
   Describe<Ec2SecurityGroup>(client_, "DescribeSecurityGroups", std::move(b).Take(),
                              "securityGroupInfo", &ParseSecurityGroup, std::move(done));
 }
@@ -236,7 +237,7 @@ void Ec2Client::DescribeSecurityGroupRules(const Ec2DescribeSecurityGroupRulesRe
   QueryParamsBuilder b(ListStyle::kEc2);
   b.AddStrings("SecurityGroupRuleId", request.rule_ids);
   AddFilters(b, request.filters);
-  AddPageSize(b, request.page_size);
+  AddPageSize(b, request.page_size, request.rule_ids);
   Describe<Ec2SecurityGroupRule>(client_, "DescribeSecurityGroupRules", std::move(b).Take(),
                                  "securityGroupRuleSet", &ParseRule, std::move(done));
 }

@@ -109,7 +109,9 @@ struct Ec2SecurityGroupRule {
 
 // Describe requests: by id and/or filters; nothing set describes everything
 // visible. `page_size` (EC2's MaxResults, 5..1000; 0: AWS's default) sets the
-// page size; every page is read. EC2 refuses MaxResults together with ids.
+// page size; every page is read. It is not sent with ids: EC2's guidance is
+// to describe up to 1,000 ids in one unpaged call (some Describe actions
+// refuse MaxResults with ids).
 struct Ec2DescribeVpcsRequest {
   std::vector<std::string> vpc_ids;
   std::vector<Ec2Filter> filters;

@@ -473,6 +473,15 @@ void Elbv2Client::CreateRule(const Elbv2CreateRuleRequest& request, Callback<Elb
                                 SingleOf("Rules", &ParseRule), std::move(done));
 }
 
+void Elbv2Client::ModifyRule(const Elbv2ModifyRuleRequest& request, Callback<Elbv2Rule> done) {
+  QueryParamsBuilder b = Builder();
+  b.Add("RuleArn", request.rule_arn);
+  AddConditions(b, request.conditions);
+  AddActions(b, "Actions", request.actions);
+  CallQueryOperation<Elbv2Rule>(client_, Elbv2(), "ModifyRule", std::move(b).Take(),
+                                SingleOf("Rules", &ParseRule), std::move(done));
+}
+
 void Elbv2Client::DescribeRules(const Elbv2DescribeRulesRequest& request,
                                 Callback<std::vector<Elbv2Rule>> done) {
   QueryParamsBuilder b = Builder();

@@ -65,6 +65,8 @@ class Elbv2Client {
   void DeleteListener(const std::string& arn, Callback<bool> done);
 
   void CreateRule(const Elbv2CreateRuleRequest& request, Callback<Elbv2Rule> done);
+  // Shifts a rule's weights or changes its conditions in place.
+  void ModifyRule(const Elbv2ModifyRuleRequest& request, Callback<Elbv2Rule> done);
   // A listener's rules (the default rule included) or rules by ARN.
   void DescribeRules(const Elbv2DescribeRulesRequest& request,
                      Callback<std::vector<Elbv2Rule>> done);

@@ -203,6 +203,13 @@ struct Elbv2CreateRuleRequest {
   std::map<std::string, std::string> tags;
 };
 
+// Replaces the rule's conditions and/or actions; an empty list keeps them.
+struct Elbv2ModifyRuleRequest {
+  std::string rule_arn;
+  std::vector<Elbv2RuleCondition> conditions;
+  std::vector<Elbv2Action> actions;
+};
+
 struct Elbv2DescribeRulesRequest {
   std::string listener_arn;  // or:
   std::vector<std::string> arns;

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,8 +81,8 @@ void CallQueryOperation(AwsClient& client, const AwsService& service, std::strin
 // Calls a paged operation until its last page: the first page with `params`,
 // each next one with `params` plus (`token_param`, the previous page's
 // next_token). `done` gets every page's items in order, or the first error
-// (pages already read are dropped). A page that hands back the token it was
-// asked with is a MalformedResponse error (it would loop forever).
+// (pages already read are dropped). A page that hands back a token already
+// used is a MalformedResponse error (it would loop forever).
 template <typename Item>
 void CallQueryPaged(AwsClient& client, const AwsService& service, std::string operation,
                     QueryParams params, std::string token_param,
@@ -96,10 +97,14 @@ void CallQueryPaged(AwsClient& client, const AwsService& service, std::string op
     QueryParser<QueryPage<Item>> parse_page;
     std::function<void(Outcome<std::vector<Item>>)> done;
     std::vector<Item> items;
+    std::set<std::string> tokens_used;
 
     static void Request(const std::shared_ptr<Pager>& pager, const std::string& token) {
       QueryParams params = pager->params;
-      if (!token.empty()) params.emplace_back(pager->token_param, token);
+      if (!token.empty()) {
+        params.emplace_back(pager->token_param, token);
+        pager->tokens_used.insert(token);
+      }
       pager->client.CallQuery(
           pager->service, pager->operation, std::move(params),
           [pager, token](Outcome<AwsClient::XmlDocument> response) {
@@ -116,10 +121,11 @@ void CallQueryPaged(AwsClient& client, const AwsService& service, std::string op
             for (Item& item : page->items) pager->items.push_back(std::move(item));
             if (page->next_token.empty()) {
               pager->done(std::move(pager->items));
-            } else if (page->next_token == token) {
+            } else if (pager->tokens_used.count(page->next_token) != 0) {
               pager->done(query_internal::Malformed(
                   pager->service, pager->operation,
-                  "the next page's token is the one just sent: " + token, *response.value()));
+                  "the next page's token was used already: " + page->next_token,
+                  *response.value()));
             } else {
               Request(pager, page->next_token);
             }

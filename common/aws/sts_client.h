@@ -15,8 +15,9 @@ struct CallerIdentity {
   std::string user_id;
 };
 
-// Typed AWS STS operations over AwsClient (Query protocol, XML responses).
-// Same threading as AwsClient. `client` must outlive this object.
+// Typed AWS STS operations over AwsClient (Query protocol, XML responses). A
+// response of an unexpected shape (no Account) becomes a "MalformedResponse"
+// error. Same threading as AwsClient. `client` must outlive this object.
 class StsClient {
  public:
   template <typename T>

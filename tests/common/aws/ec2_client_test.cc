@@ -99,7 +99,7 @@ TEST_F(Ec2ClientTest, DescribeAndCreateEncoding) {
                                                               {"Filter.2.Name", "is-default"},
                                                               {"Filter.2.Value.1", "false"},
                                                               {"MaxResults", "5"}}));
-  EXPECT_EQ(Ec2Client::DescribeVpcsParams({.vpc_ids = {"vpc-1", "vpc-2"}}),
+  EXPECT_EQ(Ec2Client::DescribeVpcsParams({.vpc_ids = {"vpc-1", "vpc-2"}, .page_size = 5}),
             (QueryParams{{"VpcId.1", "vpc-1"}, {"VpcId.2", "vpc-2"}}));
 
   EXPECT_EQ(Ec2Client::CreateSecurityGroupParams({"web", "web tasks", "vpc-1", {{"app", "shop"}}}),

@@ -272,6 +272,22 @@ TEST_F(Elbv2ClientLocalCloudTest, RulesAndLoadBalancersArePagedThrough) {
   }
   EXPECT_EQ(defaults, 1);
 
+  // Canary on one path: 90/10 between two groups, in place.
+  auto canary = CreateTargetGroup("api-canary");
+  ASSERT_TRUE(canary.ok()) << canary.status().ToString();
+  auto modified = Call<Elbv2Rule>([&](auto done) {
+    elb_->ModifyRule(
+        {.rule_arn = created[1], .actions = {WeightedForward(tg->arn, 90, canary->arn, 10)}}, done);
+  });
+  ASSERT_TRUE(modified.ok()) << modified.status().ToString();
+  EXPECT_EQ(modified->arn, created[1]);
+  EXPECT_EQ(modified->priority, "20");
+  ASSERT_EQ(modified->conditions.size(), 1u);  // kept
+  EXPECT_EQ(modified->conditions[0].values, std::vector<std::string>{"/v2/*"});
+  ASSERT_EQ(modified->actions.size(), 1u);
+  EXPECT_EQ(Weights(modified->actions[0]),
+            (std::map<std::string, int64_t>{{tg->arn, 90}, {canary->arn, 10}}));
+
   ASSERT_TRUE(Call<bool>([&](auto done) { elb_->DeleteRule(created[0], done); }).ok());
   rules = Call<std::vector<Elbv2Rule>>(
       [&](auto done) { elb_->DescribeRules({.listener_arn = listener->arn}, done); });

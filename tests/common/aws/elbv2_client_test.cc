@@ -115,6 +115,26 @@ TEST_F(Elbv2ClientTest, CreateTargetGroupAndRuleEncoding) {
                     {"Actions.member.1.FixedResponseConfig.MessageBody", "down"}}));
 }
 
+TEST_F(Elbv2ClientTest, ModifyRuleSendsOnlyWhatChanges) {
+  Respond(ElbResponse("ModifyRule",
+                      "<Rules><member><RuleArn>arn:r</RuleArn><Priority>5</Priority>"
+                      "<Actions><member><Type>forward</Type><ForwardConfig><TargetGroups>"
+                      "<member><TargetGroupArn>arn:a</TargetGroupArn><Weight>1</Weight></member>"
+                      "</TargetGroups></ForwardConfig></member></Actions></member></Rules>"));
+  Elbv2Action forward{.type = "forward"};
+  forward.forward_config = Elbv2ForwardConfig{.target_groups = {{"arn:a", 1}}};
+  auto rule = Call<Elbv2Rule>(
+      [&](auto done) { elb_.ModifyRule({.rule_arn = "arn:r", .actions = {forward}}, done); });
+  ASSERT_TRUE(rule.ok()) << rule.status().ToString();
+  EXPECT_EQ(rule->priority, "5");
+  EXPECT_EQ(
+      SentArguments(),
+      (QueryParams{{"RuleArn", "arn:r"},
+                   {"Actions.member.1.Type", "forward"},
+                   {"Actions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn", "arn:a"},
+                   {"Actions.member.1.ForwardConfig.TargetGroups.member.1.Weight", "1"}}));
+}
+
 TEST_F(Elbv2ClientTest, ParsesListenersWithEveryActionKind) {
   Respond(ElbResponse("DescribeListeners", R"(<Listeners>
       <member>

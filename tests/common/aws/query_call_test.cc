@@ -62,6 +62,16 @@ TEST_F(QueryCallTest, ATokenThatDoesNotAdvanceIsMalformed) {
   EXPECT_EQ(transport_.request_count(), 2u);
 }
 
+TEST_F(QueryCallTest, TokensGoingInACircleAreMalformed) {
+  Respond(Page({"a"}, "t1"));
+  Respond(Page({"b"}, "t2"));
+  Respond(Page({"c"}, "t1"));
+  auto got = ListThings();
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), "MalformedResponse");
+  EXPECT_EQ(transport_.request_count(), 3u);
+}
+
 TEST_F(QueryCallTest, AnErrorOnALaterPageIsTheResult) {
   Respond(Page({"a"}, "t1"));
   Respond(R"(<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code>
