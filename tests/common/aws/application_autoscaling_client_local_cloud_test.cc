@@ -176,7 +176,9 @@ TEST_F(ApplicationAutoScalingClientLocalCloudTest, TargetTrackingPoliciesRoundTr
   ASSERT_EQ(replaced.value().size(), 2u);
   for (const ScalingPolicy& p : replaced.value()) {
     ASSERT_TRUE(p.target_tracking.has_value());
-    if (p.name == "web-cpu") EXPECT_EQ(p.target_tracking->target_value, 70);
+    if (p.name == "web-cpu") {
+      EXPECT_EQ(p.target_tracking->target_value, 70);
+    }
   }
 
   // (AWS also deletes a target's policies when it is deregistered; moto
