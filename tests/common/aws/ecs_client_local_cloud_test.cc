@@ -78,16 +78,6 @@ class EcsClientLocalCloudTest : public test::JsonLocalCloudTest {
     return n;
   }
 
-  // The AWS CLI, pointed at the local cloud, as an independent check.
-  test_support::CommandResult AwsCli(const std::string& args) {
-    return test_support::RunCommand(
-        "env AWS_ACCESS_KEY_ID=AKIDMOTO AWS_SECRET_ACCESS_KEY=moto-secret "
-        "AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= "
-        "aws --region " +
-        std::string(test::kJsonLocalCloudRegion) + " --endpoint-url " + cloud_->endpoint() +
-        " --output json " + args);
-  }
-
   std::unique_ptr<EcsClient> ecs_;
 };
 

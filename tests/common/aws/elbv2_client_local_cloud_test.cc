@@ -318,7 +318,7 @@ TEST_F(Elbv2ClientLocalCloudTest, TargetsRegisterTurnHealthyAndDrain) {
   }
 
   // Two passing checks 10 s apart (the group's settings) make them healthy.
-  ControlOk("clock", R"({"advance_seconds": 60})");
+  ControlOk("clock", {{"advance_seconds", 60}});
   auto healthy = Health(tg->arn);
   ASSERT_TRUE(healthy.ok()) << healthy.status().ToString();
   for (const auto& d : healthy.value()) EXPECT_EQ(d.state, "healthy") << d.target.id;

@@ -1,24 +1,15 @@
 #pragma once
 
-// A fixture for unit tests of the Query/EC2 typed clients: an AwsClient on a
-// FakeHttpTransport (scripted XML answers, requests recorded), a FakeClock
-// and no backoff waits.
+// A fixture for unit tests of the Query/EC2 typed clients:
+// FakeTransportClientTest with scripted XML answers and readers of the
+// requests' form parameters.
 
 #include <algorithm>
-#include <chrono>
-#include <memory>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
-#include <gtest/gtest.h>
-
-#include "common/aws/aws_client.h"
-#include "common/aws/aws_errors.h"
-#include "common/aws/env_credentials_provider.h"
-#include "common/aws/fake_http_transport.h"
-#include "common/base/fake_clock.h"
-#include "tests/support/run_until.h"
+#include "tests/common/aws/fake_transport_client_fixture.h"
 
 namespace wharf::aws::test {
 
@@ -57,36 +48,11 @@ inline QueryParams Sorted(QueryParams params) {
   return params;
 }
 
-class QueryClientTest : public ::testing::Test {
+class QueryClientTest : public FakeTransportClientTest {
  protected:
-  QueryClientTest()
-      : transport_(io_),
-        credentials_(Environment::FromMap(
-            {{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"}, {"AWS_SECRET_ACCESS_KEY", "secret"}})) {
-    AwsClient::Options options;
-    options.region = "eu-west-1";
-    options.retry.base_delay = std::chrono::milliseconds(1);
-    options.retry.max_delay = std::chrono::milliseconds(1);
-    options.random = [] { return 0.0; };
-    client_ = std::make_unique<AwsClient>(
-        io_, transport_, credentials_, EndpointResolver(Environment::FromMap({})), clock_, options);
-  }
-
   // Queues the answer to the next request.
   void Respond(std::string body, int status = 200) {
     transport_.EnqueueResponse(status, std::move(body), {{"Content-Type", "text/xml"}});
-  }
-
-  // Starts a call with `start(callback)` and runs the io_context until the
-  // callback has run (bounded).
-  template <typename T, typename Start>
-  Outcome<T> Call(Start start) {
-    std::optional<Outcome<T>> got;
-    start([&got](Outcome<T> r) { got.emplace(std::move(r)); });
-    test_support::RunUntil(
-        io_, [&] { return got.has_value(); }, std::chrono::seconds(5));
-    if (!got) return ClientError(services::kSts, "test", "Timeout", "no answer");
-    return std::move(*got);
   }
 
   // The form parameters of the `index`-th request sent.
@@ -110,12 +76,6 @@ class QueryClientTest : public ::testing::Test {
     }
     return "";
   }
-
-  asio::io_context io_;
-  FakeHttpTransport transport_;
-  EnvCredentialsProvider credentials_;
-  FakeClock clock_;
-  std::unique_ptr<AwsClient> client_;
 };
 
 }  // namespace wharf::aws::test
