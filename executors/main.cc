@@ -6,7 +6,6 @@
 #include "common/aws/aws_client.h"
 #include "common/aws/chain_credentials_provider.h"
 #include "common/aws/curl_http_transport.h"
-#include "common/aws/ecs_client.h"
 #include "common/base/clock.h"
 #include "common/base/counters.h"
 #include "common/base/ids.h"
@@ -15,8 +14,11 @@
 #include "common/bus/health_reporter.h"
 #include "common/bus/publisher.h"
 #include "common/runtime/process_runtime.h"
+#include "executors/app_handlers.h"
+#include "executors/aws_clients.h"
 #include "executors/ecs_cluster_handler.h"
 #include "executors/executor.h"
+#include "executors/network_handlers.h"
 
 int main(int argc, char** argv) {
   using namespace wharf;
@@ -63,11 +65,13 @@ int main(int argc, char** argv) {
   aws::AwsClient aws_client(io, transport, *credentials,
                             aws::EndpointResolver(env, config->aws().endpoint_url()), clock,
                             aws_options);
-  aws::EcsClient ecs(aws_client);
+  executors::AwsClients clients(aws_client);
   executors::HandlerRegistry registry;
-  auto clusters = std::make_shared<executors::EcsClusterHandler>(ecs);
+  auto clusters = std::make_shared<executors::EcsClusterHandler>(clients.ecs);
   for (auto verb : {v1::CREATE, v1::UPDATE, v1::DELETE})
     registry.Register(v1::ECS_CLUSTER, verb, clusters);
+  executors::RegisterNetworkHandlers(registry, clients);
+  executors::RegisterAppHandlers(registry, clients);
 
   executors::Executor::Options executor_options;
   executor_options.hold_result = std::chrono::milliseconds(hold_ms);

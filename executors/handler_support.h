@@ -1,0 +1,63 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/struct.pb.h>
+
+#include "wharf/v1/plan.pb.h"
+#include "wharf/v1/resource.pb.h"
+
+// Small helpers every action handler uses to read the desired resource and
+// to build its result (docs/RESOURCES.md is the contract). Pure functions.
+namespace wharf::executors {
+
+// --- results -----------------------------------------------------------------
+
+v1::ActionResult Succeeded(v1::Resource observed, bool mutated);
+// FAILED_RETRYABLE or FAILED_TERMINAL after error.retryable().
+v1::ActionResult Failed(const v1::Error& error);
+// A terminal failure made by the handler itself (not by AWS).
+v1::ActionResult FailedTerminal(const std::string& code, const std::string& message);
+// A retryable failure made by the handler (e.g. "still draining").
+v1::ActionResult FailedRetryable(const std::string& code, const std::string& message);
+// An existing object that Wharf cannot take over or change in place:
+// terminal, code "IncompatibleResource", naming the field, both values and
+// the fix.
+v1::ActionResult Incompatible(const v1::Resource& desired, const std::string& field,
+                              const std::string& found, const std::string& wanted);
+// The action's verb has no meaning for this kind.
+v1::ActionResult UnsupportedVerb(const v1::Action& action);
+
+// --- reading desired properties (dotted paths, e.g. "health_check.path") ----
+
+std::string GetString(const google::protobuf::Struct& s, const std::string& path,
+                      const std::string& fallback = "");
+double GetNumber(const google::protobuf::Struct& s, const std::string& path, double fallback = 0);
+int GetInt(const google::protobuf::Struct& s, const std::string& path, int fallback = 0);
+bool GetBool(const google::protobuf::Struct& s, const std::string& path, bool fallback = false);
+bool Has(const google::protobuf::Struct& s, const std::string& path);
+std::vector<std::string> GetStringList(const google::protobuf::Struct& s, const std::string& path);
+std::map<std::string, std::string> GetStringMap(const google::protobuf::Struct& s,
+                                                const std::string& path);
+// The resource's tags (Resource.tags).
+std::map<std::string, std::string> TagsOf(const v1::Resource& resource);
+
+// --- building observed properties ---------------------------------------------
+
+// A resource of the same kind, name and app as `desired`, empty otherwise.
+v1::Resource ObservedLike(const v1::Resource& desired);
+// OBSERVE of an object that does not exist: same ref, empty id.
+v1::Resource Absent(const v1::Resource& desired);
+void SetString(google::protobuf::Struct* s, const std::string& path, const std::string& v);
+void SetNumber(google::protobuf::Struct* s, const std::string& path, double v);
+void SetBool(google::protobuf::Struct* s, const std::string& path, bool v);
+void SetStringList(google::protobuf::Struct* s, const std::string& path,
+                   const std::vector<std::string>& v);
+void SetStringMap(google::protobuf::Struct* s, const std::string& path,
+                  const std::map<std::string, std::string>& v);
+// Sets properties.tags and Resource.tags.
+void SetTags(v1::Resource* r, const std::map<std::string, std::string>& tags);
+
+}  // namespace wharf::executors
