@@ -308,6 +308,16 @@ void Ec2Client::RevokeSecurityGroupIngress(const Ec2RevokeSecurityGroupIngressRe
       std::move(done));
 }
 
+void Ec2Client::UpdateSecurityGroupRuleDescriptionsIngress(
+    const std::string& group_id, const std::vector<Ec2IpPermission>& ip_permissions,
+    Callback<bool> done) {
+  QueryParamsBuilder b(ListStyle::kEc2);
+  b.Add("GroupId", group_id);
+  AddIpPermissions(b, ip_permissions);
+  CallQueryOperation<bool>(client_, Ec2(), "UpdateSecurityGroupRuleDescriptionsIngress",
+                           std::move(b).Take(), &CheckReturn, std::move(done));
+}
+
 void Ec2Client::CreateTags(const std::vector<std::string>& resource_ids,
                            const std::map<std::string, std::string>& tags, Callback<bool> done) {
   QueryParamsBuilder b(ListStyle::kEc2);

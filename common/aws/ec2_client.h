@@ -50,6 +50,12 @@ class Ec2Client {
                                      Callback<std::vector<Ec2SecurityGroupRule>> done);
   void RevokeSecurityGroupIngress(const Ec2RevokeSecurityGroupIngressRequest& request,
                                   Callback<Ec2RevokeSecurityGroupIngressResult> done);
+  // Sets the descriptions of the group's ingress rules that `ip_permissions`
+  // name (by protocol, ports and source) to the descriptions given there. The
+  // value is always true.
+  void UpdateSecurityGroupRuleDescriptionsIngress(
+      const std::string& group_id, const std::vector<Ec2IpPermission>& ip_permissions,
+      Callback<bool> done);
   // Adds or overwrites `tags` on every resource of `resource_ids`. The value
   // is always true.
   void CreateTags(const std::vector<std::string>& resource_ids,

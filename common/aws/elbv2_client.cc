@@ -337,6 +337,52 @@ void Elbv2Client::DeleteLoadBalancer(const std::string& arn, Callback<bool> done
                            &NoOutput, std::move(done));
 }
 
+void Elbv2Client::SetSubnets(const std::string& arn, const std::vector<std::string>& subnets,
+                             Callback<std::vector<Elbv2AvailabilityZone>> done) {
+  QueryParamsBuilder b = Builder();
+  b.Add("LoadBalancerArn", arn);
+  b.AddStrings("Subnets", subnets);
+  CallQueryOperation<std::vector<Elbv2AvailabilityZone>>(
+      client_, Elbv2(), "SetSubnets", std::move(b).Take(),
+      [](const XmlReader& r) {
+        std::vector<Elbv2AvailabilityZone> zones;
+        for (const XmlReader& az : r.Items("AvailabilityZones", "member")) {
+          zones.push_back({az.String("ZoneName"), az.String("SubnetId")});
+        }
+        return zones;
+      },
+      std::move(done));
+}
+
+void Elbv2Client::SetSecurityGroups(const std::string& arn,
+                                    const std::vector<std::string>& security_groups,
+                                    Callback<std::vector<std::string>> done) {
+  QueryParamsBuilder b = Builder();
+  b.Add("LoadBalancerArn", arn);
+  b.AddStrings("SecurityGroups", security_groups);
+  CallQueryOperation<std::vector<std::string>>(
+      client_, Elbv2(), "SetSecurityGroups", std::move(b).Take(),
+      [](const XmlReader& r) { return r.Strings("SecurityGroupIds", "member"); }, std::move(done));
+}
+
+void Elbv2Client::DescribeLoadBalancerAttributes(
+    const std::string& arn, Callback<std::map<std::string, std::string>> done) {
+  CallQueryOperation<std::map<std::string, std::string>>(
+      client_, Elbv2(), "DescribeLoadBalancerAttributes", {{"LoadBalancerArn", arn}},
+      &ParseAttributes, std::move(done));
+}
+
+void Elbv2Client::ModifyLoadBalancerAttributes(const std::string& arn,
+                                               const std::map<std::string, std::string>& attributes,
+                                               Callback<std::map<std::string, std::string>> done) {
+  QueryParamsBuilder b = Builder();
+  b.Add("LoadBalancerArn", arn);
+  b.AddKeyValues("Attributes", attributes);
+  CallQueryOperation<std::map<std::string, std::string>>(
+      client_, Elbv2(), "ModifyLoadBalancerAttributes", std::move(b).Take(), &ParseAttributes,
+      std::move(done));
+}
+
 // ---- Target groups. ----
 
 QueryParams Elbv2Client::CreateTargetGroupParams(const Elbv2CreateTargetGroupRequest& request) {

@@ -39,6 +39,23 @@ class Elbv2Client {
                              Callback<std::vector<Elbv2LoadBalancer>> done);
   // The value is always true.
   void DeleteLoadBalancer(const std::string& arn, Callback<bool> done);
+  // Replaces the load balancer's subnets (an application load balancer needs
+  // two availability zones or more); the value is its zones afterwards.
+  void SetSubnets(const std::string& arn, const std::vector<std::string>& subnets,
+                  Callback<std::vector<Elbv2AvailabilityZone>> done);
+  // Replaces the load balancer's security groups; the value is the groups the
+  // service reports back (possibly none).
+  void SetSecurityGroups(const std::string& arn, const std::vector<std::string>& security_groups,
+                         Callback<std::vector<std::string>> done);
+  // Every attribute of the load balancer ("idle_timeout.timeout_seconds",
+  // "deletion_protection.enabled", ...) by key.
+  void DescribeLoadBalancerAttributes(const std::string& arn,
+                                      Callback<std::map<std::string, std::string>> done);
+  // Sets the attributes given; the value is the attributes the service
+  // reports back (those set, or all of them).
+  void ModifyLoadBalancerAttributes(const std::string& arn,
+                                    const std::map<std::string, std::string>& attributes,
+                                    Callback<std::map<std::string, std::string>> done);
 
   void CreateTargetGroup(const Elbv2CreateTargetGroupRequest& request,
                          Callback<Elbv2TargetGroup> done);

@@ -215,6 +215,59 @@ TEST_F(Ec2ClientLocalCloudTest, SecurityGroupRoundTrip) {
   EXPECT_EQ(gone.error().code(), "InvalidGroup.NotFound");
 }
 
+TEST_F(Ec2ClientLocalCloudTest, IngressRuleDescriptionsAreRewrittenInPlace) {
+  const std::string vpc_id = DefaultVpcId();
+  auto lb = CreateGroup("web-lb", vpc_id);
+  ASSERT_TRUE(lb.ok()) << lb.status().ToString();
+  auto web = CreateGroup("web", vpc_id);
+  ASSERT_TRUE(web.ok()) << web.status().ToString();
+  Ec2IpPermission http{.ip_protocol = "tcp", .from_port = 80, .to_port = 80};
+  http.ip_ranges = {{"0.0.0.0/0", "old"}};
+  Ec2IpPermission app{.ip_protocol = "tcp", .from_port = 8000, .to_port = 8000};
+  app.user_id_group_pairs = {{lb->group_id, "", "old"}};
+  ASSERT_TRUE(Call<std::vector<Ec2SecurityGroupRule>>([&](auto done) {
+                ec2_->AuthorizeSecurityGroupIngress(
+                    {.group_id = web->group_id, .ip_permissions = {http, app}}, done);
+              }).ok());
+  auto before = Call<std::vector<Ec2SecurityGroupRule>>([&](auto done) {
+    ec2_->DescribeSecurityGroupRules({.filters = {{"group-id", {web->group_id}}}}, done);
+  });
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+
+  http.ip_ranges[0].description = "clients";
+  app.user_id_group_pairs[0].description = "load balancer";
+  auto updated = Call<bool>([&](auto done) {
+    ec2_->UpdateSecurityGroupRuleDescriptionsIngress(web->group_id, {http, app}, done);
+  });
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+
+  // Same rules (ids kept), new descriptions; the AWS CLI agrees. (The local
+  // cloud rewrites only CIDR rules' descriptions: moto 5.2.1 leaves those of
+  // group-referencing rules as they were, which AWS does not.)
+  auto after = Call<std::vector<Ec2SecurityGroupRule>>([&](auto done) {
+    ec2_->DescribeSecurityGroupRules({.filters = {{"group-id", {web->group_id}}}}, done);
+  });
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  std::vector<std::string> ids_before, ids_after;
+  for (const auto& r : before.value()) ids_before.push_back(r.id);
+  for (const auto& r : after.value()) ids_after.push_back(r.id);
+  std::sort(ids_before.begin(), ids_before.end());
+  std::sort(ids_after.begin(), ids_after.end());
+  EXPECT_EQ(ids_after, ids_before);
+  auto cli = AwsCli("ec2 describe-security-groups --group-ids " + web->group_id);
+  ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  auto parsed = nlohmann::json::parse(cli.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << cli.output;
+  std::map<int, std::string> descriptions;
+  for (const auto& p : parsed["SecurityGroups"][0]["IpPermissions"]) {
+    for (const auto& range : p["IpRanges"]) descriptions[p["FromPort"]] = range["Description"];
+    for (const auto& pair : p["UserIdGroupPairs"]) {
+      descriptions[p["FromPort"]] = pair["Description"];
+    }
+  }
+  EXPECT_EQ(descriptions[80], "clients") << cli.output;
+}
+
 TEST_F(Ec2ClientLocalCloudTest, ErrorsAreTypedAndTerminal) {
   auto unknown =
       Call<bool>([&](auto done) { ec2_->DeleteSecurityGroup("sg-0123456789abcdef0", done); });

@@ -222,6 +222,61 @@ TEST_F(Elbv2ClientLocalCloudTest, BlueGreenLoadBalancerRoundTrip) {
   EXPECT_TRUE(no_groups->empty());
 }
 
+TEST_F(Elbv2ClientLocalCloudTest, LoadBalancerSubnetsSecurityGroupsAndAttributesChangeInPlace) {
+  Ec2Client ec2(*client_);
+  auto subnets = Call<std::vector<Ec2Subnet>>([&](auto done) {
+    ec2.DescribeSubnets({.filters = {{"default-for-az", {"true"}}}}, done);
+  });
+  ASSERT_TRUE(subnets.ok()) << subnets.status().ToString();
+  ASSERT_GE(subnets->size(), 3u);
+  auto group = Call<Ec2CreateSecurityGroupResult>([&](auto done) {
+    ec2.CreateSecurityGroup({"web-lb", "web load balancer", vpc_id_, {}}, done);
+  });
+  ASSERT_TRUE(group.ok()) << group.status().ToString();
+  auto lb = CreateLoadBalancer("web");
+  ASSERT_TRUE(lb.ok()) << lb.status().ToString();
+
+  const std::vector<std::string> moved = {subnets.value()[1].id, subnets.value()[2].id};
+  auto zones = Call<std::vector<Elbv2AvailabilityZone>>(
+      [&](auto done) { elb_->SetSubnets(lb->arn, moved, done); });
+  ASSERT_TRUE(zones.ok()) << zones.status().ToString();
+  ASSERT_EQ(zones->size(), 2u);
+  auto set_groups = Call<std::vector<std::string>>(
+      [&](auto done) { elb_->SetSecurityGroups(lb->arn, {group->group_id}, done); });
+  ASSERT_TRUE(set_groups.ok()) << set_groups.status().ToString();
+
+  auto modified = Call<Tags>([&](auto done) {
+    elb_->ModifyLoadBalancerAttributes(lb->arn, {{"idle_timeout.timeout_seconds", "120"}}, done);
+  });
+  ASSERT_TRUE(modified.ok()) << modified.status().ToString();
+  auto attributes =
+      Call<Tags>([&](auto done) { elb_->DescribeLoadBalancerAttributes(lb->arn, done); });
+  ASSERT_TRUE(attributes.ok()) << attributes.status().ToString();
+  EXPECT_EQ(attributes->at("idle_timeout.timeout_seconds"), "120");
+
+  // The AWS CLI sees the new subnets and group.
+  auto cli = AwsCli("elbv2 describe-load-balancers --names web");
+  ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  auto parsed = nlohmann::json::parse(cli.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << cli.output;
+  std::vector<std::string> cli_subnets;
+  for (const auto& az : parsed["LoadBalancers"][0]["AvailabilityZones"]) {
+    cli_subnets.push_back(az["SubnetId"]);
+  }
+  std::sort(cli_subnets.begin(), cli_subnets.end());
+  std::vector<std::string> want = moved;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(cli_subnets, want) << cli.output;
+  EXPECT_EQ(parsed["LoadBalancers"][0]["SecurityGroups"], nlohmann::json::array({group->group_id}))
+      << cli.output;
+
+  // One availability zone is not enough.
+  auto one_zone = Call<std::vector<Elbv2AvailabilityZone>>(
+      [&](auto done) { elb_->SetSubnets(lb->arn, {subnets.value()[0].id}, done); });
+  ASSERT_FALSE(one_zone.ok());
+  EXPECT_EQ(one_zone.error().code(), "InvalidConfigurationRequest");
+}
+
 TEST_F(Elbv2ClientLocalCloudTest, RulesAndLoadBalancersArePagedThrough) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(CreateLoadBalancer(name).ok());
   auto lbs = Call<std::vector<Elbv2LoadBalancer>>(
