@@ -7,7 +7,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <iostream>
+#include <sstream>
 
 #include <google/protobuf/util/json_util.h>
 
@@ -15,6 +18,7 @@
 #include "cli/text_format.h"
 #include "common/base/counters.h"
 #include "common/base/logging.h"
+#include "common/bus/control_client.h"
 #include "common/bus/subscriber.h"
 #include "common/spec/config_loader.h"
 
@@ -155,29 +159,33 @@ int Commands::Events(const ProcessRuntime::Flags& flags, const std::string& app)
   return 0;
 }
 
-int Commands::Wait(const ProcessRuntime::Flags& flags, const std::string& app,
-                   std::chrono::seconds timeout) {
-  auto config = StackConfig(flags);
-  if (!config.ok()) return Fail(config.status().message(), 2);
+namespace {
+
+// Prints `app`'s events until `done(status)` says the app reached its end
+// (0 for `success`, 1 otherwise), or `timeout` passes (3). The controller's
+// status is polled too: it covers an app that settled before this command
+// subscribed.
+using Settled = std::function<bool(const v1::AppStatus&)>;
+
+int Follow(const v1::WharfConfig& config, const std::string& app, const Settled& settled,
+           const Settled& success, std::chrono::seconds timeout) {
   asio::io_context io;
   bus::SocketFactory sockets;
   Counters counters("wharf_cli");
   int exit_code = 3;
-  auto finish = [&](v1::AppPhase phase) {
-    exit_code = phase == v1::APP_PHASE_CONVERGED ? 0 : 1;
+  auto finish = [&](const v1::AppStatus& status) {
+    exit_code = success(status) ? 0 : 1;
     io.stop();
   };
   bus::Subscriber subscriber(
-      io, sockets, config->bus().subscribe(), {"app_status", "action_status", "spec_"},
+      io, sockets, config.bus().subscribe(), {"app_status", "action_status", "spec_"},
       [&](const v1::Envelope& e) {
         if (TextFormat::App(e) != app) return;
         std::cout << TextFormat::Event(e) << std::endl;
-        if (e.has_app_status() && IsFinal(e.app_status().phase())) finish(e.app_status().phase());
+        if (e.has_app_status() && settled(e.app_status())) finish(e.app_status());
       },
       counters);
   if (auto s = subscriber.Start(); !s.ok()) return Fail(s.message());
-  // The bus carries changes; the controller's status covers an app that
-  // settled before this command subscribed.
   asio::steady_timer poll(io);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::function<void()> check = [&] {
@@ -187,7 +195,7 @@ int Commands::Wait(const ProcessRuntime::Flags& flags, const std::string& app,
       io.stop();
       return;
     }
-    auto status = QueryStatus(sockets, *config, app, std::chrono::milliseconds(1000));
+    auto status = QueryStatus(sockets, config, app, std::chrono::milliseconds(1000));
     if (!status.ok()) {
       std::fprintf(stderr, "wharf: %s\n", status.status().message().c_str());
       exit_code = 1;
@@ -195,11 +203,10 @@ int Commands::Wait(const ProcessRuntime::Flags& flags, const std::string& app,
       return;
     }
     for (const auto& a : status->apps()) {
-      if (a.app() == app && IsFinal(a.status().phase()) &&
-          a.status().phase() != v1::APP_PHASE_UNSPECIFIED) {
+      if (a.app() == app && settled(a.status())) {
         std::cout << "wharf: " << app << " is " << TextFormat::Phase(a.status().phase()) << ": "
                   << a.status().message() << std::endl;
-        finish(a.status().phase());
+        finish(a.status());
         return;
       }
     }
@@ -218,6 +225,101 @@ int Commands::Wait(const ProcessRuntime::Flags& flags, const std::string& app,
   });
   io.run();
   return exit_code;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument(path + ": cannot read the file (does it exist?)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<v1::ControlReply> Control(const v1::WharfConfig& config, const v1::ControlRequest& request) {
+  bus::SocketFactory sockets;
+  auto reply = bus::ControlClient::Call(sockets, config.bus().control(), request,
+                                        std::chrono::milliseconds(5000));
+  if (!reply.ok()) return reply.status();
+  if (!reply->error().empty()) return Status::InvalidArgument(reply->error());
+  return reply;
+}
+
+}  // namespace
+
+int Commands::Wait(const ProcessRuntime::Flags& flags, const std::string& app,
+                   std::chrono::seconds timeout) {
+  auto config = StackConfig(flags);
+  if (!config.ok()) return Fail(config.status().message(), 2);
+  auto settled = [](const v1::AppStatus& s) {
+    return IsFinal(s.phase()) && s.phase() != v1::APP_PHASE_UNSPECIFIED;
+  };
+  auto converged = [](const v1::AppStatus& s) { return s.phase() == v1::APP_PHASE_CONVERGED; };
+  return Follow(*config, app, settled, converged, timeout);
+}
+
+int Commands::Plan(const ProcessRuntime::Flags& flags, const std::string& file) {
+  auto config = StackConfig(flags);
+  if (!config.ok()) return Fail(config.status().message(), 2);
+  auto yaml = ReadFile(file);
+  if (!yaml.ok()) return Fail(yaml.status().message());
+  v1::ControlRequest request;
+  request.mutable_plan()->set_file(file);
+  request.mutable_plan()->set_yaml(*yaml);
+  auto reply = Control(*config, request);
+  if (!reply.ok()) return Fail(reply.status().message());
+  const auto& plan = reply->plan();
+  if (!plan.spec_errors().empty()) {
+    std::cerr << TextFormat::SpecErrors(file, plan.spec_errors());
+    return Fail("the spec is invalid; nothing was planned");
+  }
+  std::cout << TextFormat::Plan(plan);
+  return plan.plan().actions().empty() ? 0 : 2;
+}
+
+int Commands::Apply(const ProcessRuntime::Flags& flags, const std::string& file,
+                    std::chrono::seconds timeout) {
+  auto config = StackConfig(flags);
+  if (!config.ok()) return Fail(config.status().message(), 2);
+  auto yaml = ReadFile(file);
+  if (!yaml.ok()) return Fail(yaml.status().message());
+  v1::ControlRequest request;
+  request.mutable_apply()->set_file(file);
+  request.mutable_apply()->set_yaml(*yaml);
+  auto reply = Control(*config, request);
+  if (!reply.ok()) return Fail(reply.status().message());
+  const auto& applied = reply->apply();
+  if (!applied.spec_errors().empty()) {
+    std::cerr << TextFormat::SpecErrors(file, applied.spec_errors());
+    return Fail("the spec is invalid; nothing was applied");
+  }
+  std::cout << "wharf: applying " << applied.app() << " (spec " << applied.spec_hash().substr(0, 12)
+            << ")" << std::endl;
+  const std::string hash = applied.spec_hash();
+  auto settled = [hash](const v1::AppStatus& s) {
+    return s.spec_hash() == hash &&
+           (s.phase() == v1::APP_PHASE_CONVERGED || s.phase() == v1::APP_PHASE_FAILED);
+  };
+  auto converged = [](const v1::AppStatus& s) { return s.phase() == v1::APP_PHASE_CONVERGED; };
+  return Follow(*config, applied.app(), settled, converged, timeout);
+}
+
+int Commands::Destroy(const ProcessRuntime::Flags& flags, const std::string& app,
+                      std::chrono::seconds timeout) {
+  auto config = StackConfig(flags);
+  if (!config.ok()) return Fail(config.status().message(), 2);
+  v1::ControlRequest request;
+  request.mutable_destroy()->set_app(app);
+  auto reply = Control(*config, request);
+  if (!reply.ok()) return Fail(reply.status().message());
+  std::cout << "wharf: destroying " << app << std::endl;
+  // A FAILED status counts only once the destroy plan has started.
+  auto started = std::make_shared<bool>(false);
+  auto settled = [started](const v1::AppStatus& s) {
+    if (s.phase() == v1::APP_PHASE_DESTROYING) *started = true;
+    return s.phase() == v1::APP_PHASE_DESTROYED || (*started && s.phase() == v1::APP_PHASE_FAILED);
+  };
+  auto destroyed = [](const v1::AppStatus& s) { return s.phase() == v1::APP_PHASE_DESTROYED; };
+  return Follow(*config, app, settled, destroyed, timeout);
 }
 
 }  // namespace wharf::cli

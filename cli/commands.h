@@ -31,6 +31,18 @@ class Commands {
   // or `timeout` passes (3).
   static int Wait(const ProcessRuntime::Flags& flags, const std::string& app,
                   std::chrono::seconds timeout);
+  // Prints what applying the spec in `file` would change: 0 when nothing,
+  // 2 when something would change, 1 on an invalid spec or no controller.
+  static int Plan(const ProcessRuntime::Flags& flags, const std::string& file);
+  // Submits the spec in `file` and prints per-resource progress until the
+  // app converges on it (0), fails or the spec is invalid (1), or `timeout`
+  // passes (3).
+  static int Apply(const ProcessRuntime::Flags& flags, const std::string& file,
+                   std::chrono::seconds timeout);
+  // Removes everything of `app` (except what its spec retains) and prints
+  // progress until it is gone (0), fails (1) or `timeout` passes (3).
+  static int Destroy(const ProcessRuntime::Flags& flags, const std::string& app,
+                     std::chrono::seconds timeout);
 };
 
 }  // namespace wharf::cli

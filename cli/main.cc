@@ -51,11 +51,24 @@ int main(int argc, char** argv) {
   wait->add_option("app", app_name, "The app")->required();
   wait->add_option("--timeout", timeout_s, "Seconds to wait");
 
+  std::string file;
+  auto* plan = app.add_subcommand("plan", "Show what applying a spec would change (exit 2: changes)");
+  plan->add_option("file", file, "The app's YAML spec")->required();
+  auto* apply = app.add_subcommand("apply", "Apply a spec and follow it until it converges");
+  apply->add_option("file", file, "The app's YAML spec")->required();
+  apply->add_option("--timeout", timeout_s, "Seconds to wait");
+  auto* destroy = app.add_subcommand("destroy", "Remove an app's resources (except retained ones)");
+  destroy->add_option("app", app_name, "The app")->required();
+  destroy->add_option("--timeout", timeout_s, "Seconds to wait");
+
   CLI11_PARSE(app, argc, argv);
   using wharf::cli::Commands;
   if (*up) return Commands::Up(flags, up_flags, BinDir());
   if (*status) return Commands::Status(flags, app_name, json);
   if (*events) return Commands::Events(flags, app_name);
   if (*wait) return Commands::Wait(flags, app_name, std::chrono::seconds(timeout_s));
+  if (*plan) return Commands::Plan(flags, file);
+  if (*apply) return Commands::Apply(flags, file, std::chrono::seconds(timeout_s));
+  if (*destroy) return Commands::Destroy(flags, app_name, std::chrono::seconds(timeout_s));
   return 2;
 }

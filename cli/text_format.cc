@@ -129,3 +129,63 @@ std::string TextFormat::Event(const v1::Envelope& envelope) {
 }
 
 }  // namespace wharf::cli
+
+namespace wharf::cli {
+
+std::string TextFormat::SpecErrors(const std::string& file,
+                                   const google::protobuf::RepeatedPtrField<v1::SpecError>& errors) {
+  std::string out;
+  for (const auto& e : errors) {
+    out += file;
+    if (e.line() > 0) out += ":" + std::to_string(e.line());
+    if (e.column() > 0) out += ":" + std::to_string(e.column());
+    out += ": ";
+    if (!e.field().empty()) out += e.field() + ": ";
+    out += e.message() + "\n";
+  }
+  return out;
+}
+
+std::string TextFormat::Plan(const v1::PlanReply& reply) {
+  std::string out;
+  int creates = 0, updates = 0, deletes = 0;
+  for (const auto& a : reply.plan().actions()) {
+    const char* sign = "?";
+    const char* verb = "";
+    switch (a.verb()) {
+      case v1::CREATE:
+        sign = "+";
+        verb = "create";
+        ++creates;
+        break;
+      case v1::UPDATE:
+      case v1::REPLACE:
+        sign = "~";
+        verb = "update";
+        ++updates;
+        break;
+      case v1::DELETE:
+        sign = "-";
+        verb = "delete";
+        ++deletes;
+        break;
+      default:
+        verb = "run";
+        break;
+    }
+    out += std::string("  ") + sign + " " + verb + " " +
+           Strip(v1::ResourceKind_Name(a.resource().ref().kind()), "") + " " +
+           a.resource().ref().name() + "\n";
+    for (const auto& c : a.changes()) {
+      out += "      " + c.path() + ": " + (c.before().empty() ? "(none)" : c.before()) + " -> " +
+             c.after() + "\n";
+    }
+  }
+  std::string head = reply.app() + ": ";
+  if (reply.plan().actions().empty()) return head + "no changes; AWS matches the spec\n";
+  head += std::to_string(creates) + " to create, " + std::to_string(updates) + " to update, " +
+          std::to_string(deletes) + " to delete\n";
+  return head + out;
+}
+
+}  // namespace wharf::cli

@@ -20,6 +20,12 @@ class TextFormat {
   // "CONVERGED" from APP_PHASE_CONVERGED, "SUCCEEDED" from ACTION_STATE_SUCCEEDED.
   static std::string Phase(v1::AppPhase phase);
   static std::string State(v1::ActionState state);
+  // `wharf plan`: one line per action ("+ create", "~ update", "- delete")
+  // with the fields that change, then a summary; or the spec's errors.
+  static std::string Plan(const v1::PlanReply& plan);
+  // "file:line:column: field: message (fix)" per error.
+  static std::string SpecErrors(const std::string& file,
+                                const google::protobuf::RepeatedPtrField<v1::SpecError>& errors);
 };
 
 }  // namespace wharf::cli

@@ -1,8 +1,10 @@
 #include "controller/controller.h"
 
 #include "common/base/logging.h"
+#include "common/spec/spec_loader.h"
 #include "controller/diff.h"
 #include "controller/expand.h"
+#include "controller/input_resolver.h"
 
 namespace wharf::controller {
 namespace {
@@ -127,6 +129,11 @@ void Controller::OnEnvelope(const v1::Envelope& envelope) {
   }
 }
 
+std::vector<v1::Resource> Controller::ExpandApp(const v1::AppSpec& spec) const {
+  if (options_.expand) return options_.expand(spec);
+  return Expand(spec, ExpandOptions{options_.region});
+}
+
 void Controller::Enqueue(const std::vector<std::string>& apps) {
   for (const auto& app : apps) queue_.Add(app);
   Pump();
@@ -160,6 +167,18 @@ void Controller::Reconcile(const std::string& app) {
     queue_.Done(app);
     return;
   }
+  if (destroying_.count(app) && desired->has_spec) {
+    std::set<std::string> retain;
+    if (desired->spec.retention().retain_repository()) {
+      retain.insert(RefKey(v1::ECR_REPOSITORY, desired->spec.image().repository()));
+    }
+    if (desired->spec.retention().retain_log_group()) {
+      retain.insert(RefKey(v1::LOG_GROUP, LogGroupName(desired->spec)));
+    }
+    StartPlan(app, PlanDestroy(app, ExpandApp(desired->spec), retain), desired->spec_hash,
+              /*destroy=*/true);
+    return;
+  }
   if (desired->removed) {
     status.set_phase(v1::APP_PHASE_REMOVED);
     status.set_message("spec file removed; resources are kept until `wharf destroy`");
@@ -182,11 +201,24 @@ void Controller::Reconcile(const std::string& app) {
     return;
   }
 
-  v1::Plan plan = Diff(app, Expand(desired->spec), observed_.LookupFor(app));
-  plan.set_id(ids_.Next("plan"));
-  plan.set_spec_hash(desired->spec_hash);
-  status.set_spec_hash(desired->spec_hash);
+  if (auto it = destroyed_.find(app); it != destroyed_.end()) {
+    if (it->second != desired->spec_hash) {
+      destroyed_.erase(it);  // the spec changed since: the app comes back
+    } else {
+      status.set_phase(v1::APP_PHASE_DESTROYED);
+      status.set_spec_hash(desired->spec_hash);
+      status.set_message("destroyed; `wharf apply` or a spec change brings it back");
+      PublishApp(app, status, correlation_id);
+      queue_.Done(app);
+      queue_.Forget(app);
+      return;
+    }
+  }
+
+  v1::Plan plan = Diff(app, ExpandApp(desired->spec), observed_.LookupFor(app),
+                       observed_.ForApp(app));
   if (plan.actions().empty()) {
+    status.set_spec_hash(desired->spec_hash);
     status.set_phase(v1::APP_PHASE_CONVERGED);
     status.set_message("in sync");
     PublishApp(app, status, correlation_id);
@@ -194,33 +226,64 @@ void Controller::Reconcile(const std::string& app) {
     queue_.Forget(app);
     return;
   }
+  StartPlan(app, std::move(plan), desired->spec_hash, /*destroy=*/false);
+}
 
+void Controller::StartPlan(const std::string& app, v1::Plan plan, const std::string& spec_hash,
+                           bool destroy) {
+  plan.set_id(ids_.Next("plan"));
+  plan.set_spec_hash(spec_hash);
   for (auto& action : *plan.mutable_actions()) action.set_correlation_id(plan.id());
   Logger("controller")
-      ->info("app={} req={} plan {} has {} action(s)", app, plan.id(), plan.id(),
-             plan.actions_size());
+      ->info("app={} req={} {} plan has {} action(s)", app, plan.id(),
+             destroy ? "destroy" : "apply", plan.actions_size());
+  v1::AppStatus status;
+  status.set_spec_hash(spec_hash);
   status.set_plan_id(plan.id());
   status.set_actions_total(plan.actions_size());
-  status.set_phase(v1::APP_PHASE_PLANNING);
+  status.set_phase(destroy ? v1::APP_PHASE_DESTROYING : v1::APP_PHASE_PLANNING);
   status.set_message(std::to_string(plan.actions_size()) + " action(s) planned");
   PublishApp(app, status, plan.id());
 
   AppRun& run = runs_[app];
   run.correlation_id = plan.id();
-  run.spec_hash = desired->spec_hash;
+  run.spec_hash = spec_hash;
+  run.destroy = destroy;
   run.runner = std::make_unique<PlanRunner>(plan, options_.max_action_attempts);
   for (const auto& action : plan.actions()) {
     PublishAction(action, v1::ACTION_STATE_QUEUED, plan.id(), 0, "", "");
   }
-  status.set_phase(v1::APP_PHASE_APPLYING);
-  status.set_message("applying");
-  PublishApp(app, status, plan.id());
+  if (!destroy) {
+    status.set_phase(v1::APP_PHASE_APPLYING);
+    status.set_message("applying");
+    PublishApp(app, status, plan.id());
+  }
   SubmitReady(app, run);
+  FinishIfDone(app);
 }
 
 void Controller::SubmitReady(const std::string& app, AppRun& run) {
-  (void)app;
-  for (const auto& action : run.runner->TakeReady()) dispatcher_.Submit(action);
+  for (auto& action : run.runner->TakeReady()) Submit(app, std::move(action));
+}
+
+void Controller::Submit(const std::string& app, v1::Action action) {
+  // Inputs are read from what the actions this one depends on reported.
+  ResolvedResource resolved = ResolveInputs(action.resource(), observed_.LookupFor(app));
+  if (!resolved.unresolved.empty() && action.verb() != v1::DELETE) {
+    v1::ActionResult failed;
+    failed.set_action_id(action.id());
+    failed.set_app(app);
+    failed.set_attempt(static_cast<uint32_t>(runs_[app].runner->attempts(action.id())));
+    failed.set_outcome(v1::FAILED_TERMINAL);
+    failed.mutable_error()->set_code("InputUnknown");
+    failed.mutable_error()->set_message("input " + resolved.unresolved.front() + " of " +
+                                        action.id() + " is not known: " +
+                                        action.resource().inputs().begin()->second);
+    asio::post(io_, [this, failed] { OnResult(failed); });
+    return;
+  }
+  *action.mutable_resource() = std::move(resolved.resource);
+  dispatcher_.Submit(action);
 }
 
 Controller::AppRun* Controller::RunFor(const std::string& action_id, std::string* app) {
@@ -265,7 +328,11 @@ void Controller::OnResult(const v1::ActionResult& result) {
     v1::Resource observed = result.observed();
     if (!observed.has_ref()) *observed.mutable_ref() = action.resource().ref();
     observed.set_app(app);
-    observed_.Put(observed);
+    if (action.verb() == v1::DELETE) {
+      observed_.Erase(app, action.resource().ref());
+    } else {
+      observed_.Put(observed);
+    }
   }
   auto verdict = runner.OnResult(result);
   if (verdict == PlanRunner::Verdict::kIgnored) {
@@ -294,7 +361,7 @@ void Controller::OnResult(const v1::ActionResult& result) {
               it->second.runner->Retry(id);
               if (const v1::Action* a = it->second.runner->Find(id);
                   a && it->second.runner->in_flight(id)) {
-                dispatcher_.Submit(*a);
+                Submit(app, *a);
               }
               FinishIfDone(app);
             });
@@ -321,7 +388,14 @@ void Controller::FinishIfDone(const std::string& app) {
   status.set_actions_total(runner.total());
   status.set_actions_done(runner.succeeded());
   std::string correlation_id = it->second.correlation_id;
-  if (state == PlanRunner::State::kSucceeded) {
+  const bool destroy = it->second.destroy;
+  if (state == PlanRunner::State::kSucceeded && destroy) {
+    status.set_phase(v1::APP_PHASE_DESTROYED);
+    status.set_message("destroyed: " + std::to_string(runner.total()) + " resource(s) removed");
+    destroying_.erase(app);
+    destroyed_[app] = it->second.spec_hash;
+    queue_.Forget(app);
+  } else if (state == PlanRunner::State::kSucceeded) {
     status.set_phase(v1::APP_PHASE_CONVERGED);
     status.set_message("converged: " + std::to_string(runner.total()) + " action(s) applied");
     queue_.Forget(app);
@@ -416,10 +490,78 @@ v1::ControlReply Controller::HandleControl(const v1::ControlRequest& request) {
     case v1::ControlRequest::kStatus:
       *reply.mutable_status() = Status(request.status().app());
       break;
+    case v1::ControlRequest::kPlan:
+      return HandlePlan(request.plan());
+    case v1::ControlRequest::kApply:
+      return HandleApply(request.apply());
+    case v1::ControlRequest::kDestroy:
+      return HandleDestroy(request.destroy());
     default:
       reply.set_error("unsupported request");
       break;
   }
+  return reply;
+}
+
+namespace {
+
+// Parses a spec sent by the CLI; false (and the errors) when invalid.
+bool ParseSpec(const std::string& file, const std::string& yaml, v1::SpecChanged* spec,
+               google::protobuf::RepeatedPtrField<v1::SpecError>* errors) {
+  auto loaded = spec::SpecLoader().Parse(yaml, file);
+  if (auto* invalid = std::get_if<v1::SpecInvalid>(&loaded)) {
+    *errors = invalid->errors();
+    return false;
+  }
+  *spec = std::get<v1::SpecChanged>(loaded);
+  return true;
+}
+
+}  // namespace
+
+v1::ControlReply Controller::HandlePlan(const v1::PlanRequest& request) {
+  v1::ControlReply reply;
+  v1::SpecChanged spec;
+  auto* plan = reply.mutable_plan();
+  if (!ParseSpec(request.file(), request.yaml(), &spec, plan->mutable_spec_errors())) {
+    return reply;
+  }
+  const std::string& app = spec.spec().name();
+  plan->set_app(app);
+  plan->set_spec_hash(spec.spec_hash());
+  *plan->mutable_plan() =
+      Diff(app, ExpandApp(spec.spec()), observed_.LookupFor(app), observed_.ForApp(app));
+  return reply;
+}
+
+v1::ControlReply Controller::HandleApply(const v1::ApplyRequest& request) {
+  v1::ControlReply reply;
+  v1::SpecChanged spec;
+  auto* applied = reply.mutable_apply();
+  if (!ParseSpec(request.file(), request.yaml(), &spec, applied->mutable_spec_errors())) {
+    return reply;
+  }
+  const std::string& app = spec.spec().name();
+  applied->set_app(app);
+  applied->set_spec_hash(spec.spec_hash());
+  destroyed_.erase(app);
+  desired_.ApplyFromCli(spec);
+  // Reconciled even when the spec is unchanged: `apply` also corrects drift.
+  Enqueue({app});
+  return reply;
+}
+
+v1::ControlReply Controller::HandleDestroy(const v1::DestroyRequest& request) {
+  v1::ControlReply reply;
+  const DesiredApp* desired = desired_.Find(request.app());
+  if (desired == nullptr || !desired->has_spec) {
+    reply.set_error("no app named '" + request.app() +
+                    "' is known to the controller (wharf status lists them)");
+    return reply;
+  }
+  destroying_.insert(request.app());
+  reply.mutable_destroy()->set_app(request.app());
+  Enqueue({request.app()});
   return reply;
 }
 

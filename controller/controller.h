@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,11 @@ class Controller {
     // Watcher kinds ("spec") that must report a snapshot before any reconcile.
     std::set<std::string> required_watchers{"spec"};
     int max_action_attempts = 5;
+    // Region of the apps (Expand needs it for the awslogs driver).
+    std::string region = "us-east-1";
+    // Spec -> desired graph; empty: Expand with `region`. Tests of the
+    // reconcile loop give a smaller graph.
+    std::function<std::vector<v1::Resource>(const v1::AppSpec&)> expand;
     // Every app is reconciled again this often (level-based safety net).
     std::chrono::milliseconds resync_period{60'000};
     // How often to ask unsynced watchers for a snapshot.
@@ -69,13 +75,17 @@ class Controller {
     std::unique_ptr<PlanRunner> runner;
     std::string correlation_id;
     std::string spec_hash;
+    bool destroy = false;
   };
 
   void Enqueue(const std::vector<std::string>& apps);
   void Pump();
   void ArmPumpTimer(std::chrono::milliseconds in);
   void Reconcile(const std::string& app);
+  std::vector<v1::Resource> ExpandApp(const v1::AppSpec& spec) const;
   void SubmitReady(const std::string& app, AppRun& run);
+  // Resolves the action's inputs and hands it to the dispatcher.
+  void Submit(const std::string& app, v1::Action action);
   void FinishIfDone(const std::string& app);
   void CheckSequence(const v1::Envelope& envelope);
   void RequestSync();
@@ -85,6 +95,12 @@ class Controller {
                      const std::string& executor_id, const std::string& message,
                      const v1::ActionResult* result = nullptr);
   AppRun* RunFor(const std::string& action_id, std::string* app);
+  v1::ControlReply HandlePlan(const v1::PlanRequest& request);
+  v1::ControlReply HandleApply(const v1::ApplyRequest& request);
+  v1::ControlReply HandleDestroy(const v1::DestroyRequest& request);
+  // Starts running `plan` for `app` (publishing its events).
+  void StartPlan(const std::string& app, v1::Plan plan, const std::string& spec_hash,
+                 bool destroy);
 
   asio::io_context& io_;
   bus::EventSink& events_;
@@ -98,6 +114,11 @@ class Controller {
   ObservedCache observed_;
   WorkQueue queue_;
   std::map<std::string, AppRun> runs_;                     // app -> plan in progress
+  // app -> spec hash it was destroyed at: `wharf destroy` asked for it, and
+  // it stays destroyed until its spec changes or is applied again.
+  std::map<std::string, std::string> destroyed_;
+  // Apps whose destroy plan is still to finish.
+  std::set<std::string> destroying_;
   std::map<std::string, v1::AppStatus> status_;            // app -> last published status
   std::map<std::string, uint64_t> last_sequence_;          // source -> last sequence seen
   std::set<std::string> watchers_synced_;                  // watcher kinds

@@ -16,8 +16,15 @@ std::vector<std::string> DesiredStore::Apply(const v1::SpecChanged& changed) {
   app.has_spec = true;
   app.errors.clear();
   app.removed = false;
+  app.from_cli = false;
   if (same) return {};
   return {name};
+}
+
+std::vector<std::string> DesiredStore::ApplyFromCli(const v1::SpecChanged& changed) {
+  auto out = Apply(changed);
+  apps_[changed.spec().name()].from_cli = true;
+  return out;
 }
 
 std::vector<std::string> DesiredStore::Apply(const v1::SpecInvalid& invalid) {
@@ -57,6 +64,11 @@ std::vector<std::string> DesiredStore::ApplySnapshot(const v1::SpecSnapshot& sna
   unnamed_invalid_.clear();
   for (const auto& spec : snapshot.specs()) {
     present.insert(spec.spec().name());
+    // `wharf apply` wins over a snapshot; an edit of the file (SpecChanged)
+    // wins over `wharf apply`.
+    if (auto it = apps_.find(spec.spec().name()); it != apps_.end() && it->second.from_cli) {
+      continue;
+    }
     for (auto& name : Apply(spec)) changed.insert(name);
   }
   for (const auto& invalid : snapshot.invalid()) {
@@ -64,7 +76,7 @@ std::vector<std::string> DesiredStore::ApplySnapshot(const v1::SpecSnapshot& sna
     for (auto& name : Apply(invalid)) changed.insert(name);
   }
   for (auto& [name, app] : apps_) {
-    if (!present.count(name) && !app.removed) {
+    if (!present.count(name) && !app.removed && !app.from_cli) {
       app.removed = true;
       changed.insert(name);
     }

@@ -18,6 +18,9 @@ struct DesiredApp {
   // Errors of the latest edit; empty when the latest edit is the spec.
   std::vector<v1::SpecError> errors;
   bool removed = false;
+  // Submitted with `wharf apply`: kept when a spec-watcher snapshot does not
+  // list it (the CLI's file need not be in the watched directory).
+  bool from_cli = false;
 };
 
 // App specs by name, fed by spec events (level-based: a snapshot replaces
@@ -27,6 +30,8 @@ struct DesiredApp {
 class DesiredStore {
  public:
   std::vector<std::string> Apply(const v1::SpecChanged& changed);
+  // A spec submitted by `wharf apply` (see DesiredApp::from_cli).
+  std::vector<std::string> ApplyFromCli(const v1::SpecChanged& changed);
   std::vector<std::string> Apply(const v1::SpecInvalid& invalid);
   std::vector<std::string> Apply(const v1::SpecRemoved& removed);
   // Everything not in the snapshot (and known from a file) is removed.

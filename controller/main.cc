@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
       clock, counters);
   controller::BusActionDispatcher dispatcher(dispatch);
   controller::Controller::Options options;
+  options.region = config->aws().region();
   options.required_watchers = {config->required_watchers().begin(),
                                config->required_watchers().end()};
   ctl =

@@ -43,6 +43,15 @@ class ControllerTest : public testing::Test {
     Controller::Options o;
     o.required_watchers = {"spec"};
     o.max_action_attempts = 2;
+    // The reconcile loop's mechanics, on a one-resource graph.
+    o.expand = [](const v1::AppSpec& spec) {
+      v1::Resource cluster;
+      cluster.mutable_ref()->set_kind(v1::ECS_CLUSTER);
+      cluster.mutable_ref()->set_name(spec.name());
+      cluster.set_app(spec.name());
+      (*cluster.mutable_properties()->mutable_fields())["name"].set_string_value(spec.name());
+      return std::vector<v1::Resource>{cluster};
+    };
     return o;
   }
 

@@ -1,0 +1,109 @@
+#include "controller/input_resolver.h"
+
+#include <map>
+
+#include "common/model/struct_path.h"
+
+namespace wharf::controller {
+namespace {
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(sep, start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The output named by `text`, or false when it is not known.
+bool Lookup(const std::string& text, const ObservedLookup& observed, std::string* value) {
+  v1::ResourceRef ref;
+  std::string output;
+  if (!ParseOutputRef(text, &ref, &output)) return false;
+  const v1::Resource* r = observed(ref);
+  if (r == nullptr || r->id().empty()) return false;
+  auto it = r->outputs().find(output);
+  if (it == r->outputs().end() || it->second.empty()) return false;
+  *value = it->second;
+  return true;
+}
+
+bool ExpandTemplate(const std::string& text, const ObservedLookup& observed, std::string* out) {
+  out->clear();
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t open = text.find('{', at);
+    if (open == std::string::npos) {
+      *out += text.substr(at);
+      break;
+    }
+    size_t close = text.find('}', open);
+    if (close == std::string::npos) return false;
+    *out += text.substr(at, open - at);
+    std::string value;
+    if (!Lookup(text.substr(open + 1, close - open - 1), observed, &value)) return false;
+    *out += value;
+    at = close + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseOutputRef(const std::string& text, v1::ResourceRef* ref, std::string* output) {
+  size_t slash = text.find('/');
+  size_t dot = text.rfind('.');
+  if (slash == std::string::npos || dot == std::string::npos || dot < slash + 2) return false;
+  v1::ResourceKind kind;
+  if (!v1::ResourceKind_Parse(text.substr(0, slash), &kind)) return false;
+  ref->set_kind(kind);
+  ref->set_name(text.substr(slash + 1, dot - slash - 1));
+  *output = text.substr(dot + 1);
+  return !output->empty();
+}
+
+ResolvedResource ResolveInputs(const v1::Resource& desired, const ObservedLookup& observed) {
+  ResolvedResource out{desired, {}};
+  // In path order, so the result does not depend on map iteration order.
+  const std::map<std::string, std::string> inputs(desired.inputs().begin(), desired.inputs().end());
+  for (const auto& [path, text] : inputs) {
+    const bool list = path.size() > 2 && path.compare(path.size() - 2, 2, "[]") == 0;
+    const std::string target = list ? path.substr(0, path.size() - 2) : path;
+    auto* props = out.resource.mutable_properties();
+    if (list) {
+      std::vector<std::string> items;
+      bool ok = true;
+      for (const auto& ref : Split(text, ',')) {
+        std::string value;
+        if (!Lookup(ref, observed, &value)) {
+          ok = false;
+          break;
+        }
+        for (auto& item : Split(value, ',')) items.push_back(std::move(item));
+      }
+      if (!ok) {
+        out.unresolved.push_back(target);
+        continue;
+      }
+      auto* values = model::MutablePath(props, target)->mutable_list_value();
+      values->clear_values();
+      for (const auto& item : items) values->add_values()->set_string_value(item);
+      continue;
+    }
+    std::string value;
+    bool ok = text.find('{') != std::string::npos ? ExpandTemplate(text, observed, &value)
+                                                  : Lookup(text, observed, &value);
+    if (!ok) {
+      out.unresolved.push_back(target);
+      continue;
+    }
+    model::MutablePath(props, target)->set_string_value(value);
+  }
+  return out;
+}
+
+}  // namespace wharf::controller

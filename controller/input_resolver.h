@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "controller/diff.h"
+#include "wharf/v1/resource.pb.h"
+
+namespace wharf::controller {
+
+// A resource with its inputs filled in from other resources' outputs.
+struct ResolvedResource {
+  v1::Resource resource;
+  // Input paths whose referenced output is not known yet (the resource is
+  // not observed, or has no such output). Their properties are left unset.
+  std::vector<std::string> unresolved;
+};
+
+// Fills `desired.inputs` (docs/RESOURCES.md): for each path, the referenced
+// "<KIND>/<name>.<output>" is read from `observed`; "{...}" parts of a
+// template are replaced in place; a path ending in "[]" takes the
+// ','-separated outputs as a list. Pure.
+ResolvedResource ResolveInputs(const v1::Resource& desired, const ObservedLookup& observed);
+
+// Parses "<KIND>/<name>.<output>"; false when malformed.
+bool ParseOutputRef(const std::string& text, v1::ResourceRef* ref, std::string* output);
+
+}  // namespace wharf::controller
