@@ -7,9 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <filesystem>
-#include <optional>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -34,10 +32,8 @@ uint32_t LoadLe32(const char* p) {
   return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
 }
 
-void AppendLe32(uint32_t v, std::string* out) {
-  const char bytes[4] = {static_cast<char>(v), static_cast<char>(v >> 8),
-                         static_cast<char>(v >> 16), static_cast<char>(v >> 24)};
-  out->append(bytes, sizeof(bytes));
+void StoreLe32(uint32_t v, char* p) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
 }
 
 // A read-only mapping of a whole file (empty for an empty file).
@@ -71,24 +67,38 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-// Why the frame at an offset is not valid, or nullopt when it is.
-std::optional<std::string> FrameDefect(std::string_view file, uint64_t offset,
-                                       uint32_t max_record_bytes) {
-  if (file.size() - offset < Journal::kHeaderBytes) return "short header";
+enum class Defect { kNone, kShortHeader, kZeroLength, kOverLimit, kPastEnd, kChecksum };
+
+// Whether the frame at `offset` is valid. Allocates nothing.
+Defect FrameDefect(std::string_view file, uint64_t offset, uint32_t max_record_bytes) {
+  if (file.size() - offset < Journal::kHeaderBytes) return Defect::kShortHeader;
   const uint32_t length = LoadLe32(file.data() + offset);
-  if (length == 0) return "zero length";
-  if (length > max_record_bytes) {
-    return "length " + std::to_string(length) + " over the limit of " +
-           std::to_string(max_record_bytes);
-  }
-  if (file.size() - offset - Journal::kHeaderBytes < length) {
-    return "length " + std::to_string(length) + " past the end of the file";
-  }
+  if (length == 0) return Defect::kZeroLength;
+  if (length > max_record_bytes) return Defect::kOverLimit;
+  if (file.size() - offset - Journal::kHeaderBytes < length) return Defect::kPastEnd;
   const uint32_t crc = LoadLe32(file.data() + offset + 4);
-  if (Crc32c(file.substr(offset + Journal::kHeaderBytes, length)) != crc) {
-    return "checksum mismatch";
+  if (Crc32c(file.substr(offset + Journal::kHeaderBytes, length)) != crc) return Defect::kChecksum;
+  return Defect::kNone;
+}
+
+std::string DescribeDefect(Defect defect, std::string_view file, uint64_t offset,
+                           uint32_t max_record_bytes) {
+  const auto length = [&] { return std::to_string(LoadLe32(file.data() + offset)); };
+  switch (defect) {
+    case Defect::kNone:
+      return "valid";
+    case Defect::kShortHeader:
+      return "short header";
+    case Defect::kZeroLength:
+      return "zero length";
+    case Defect::kOverLimit:
+      return "length " + length() + " over the limit of " + std::to_string(max_record_bytes);
+    case Defect::kPastEnd:
+      return "length " + length() + " past the end of the file";
+    case Defect::kChecksum:
+      return "checksum mismatch";
   }
-  return std::nullopt;
+  return "unknown defect";
 }
 
 // The framing of one file: where its valid frames end and, if they do not
@@ -103,9 +113,9 @@ FrameScan ScanFrames(std::string_view file, uint32_t max_record_bytes) {
   FrameScan scan;
   uint64_t offset = 0;
   while (offset < file.size()) {
-    std::optional<std::string> defect = FrameDefect(file, offset, max_record_bytes);
-    if (defect) {
-      scan.defect = std::move(*defect);
+    const Defect defect = FrameDefect(file, offset, max_record_bytes);
+    if (defect != Defect::kNone) {
+      scan.defect = DescribeDefect(defect, file, offset, max_record_bytes);
       break;
     }
     offset += Journal::kHeaderBytes + LoadLe32(file.data() + offset);
@@ -116,7 +126,7 @@ FrameScan ScanFrames(std::string_view file, uint32_t max_record_bytes) {
   // length check; a checksum is computed only for a plausible length.
   for (uint64_t candidate = offset + 1; candidate + Journal::kHeaderBytes < file.size();
        ++candidate) {
-    if (!FrameDefect(file, candidate, max_record_bytes)) {
+    if (FrameDefect(file, candidate, max_record_bytes) == Defect::kNone) {
       scan.next_valid = candidate;
       break;
     }
@@ -360,10 +370,8 @@ Status Journal::EncodeFrame(const v1::JournalRecord& record, std::string* out) c
     out->resize(header_at);
     return Status::Internal("journal: record did not serialize");
   }
-  std::string header;
-  AppendLe32(static_cast<uint32_t>(length), &header);
-  AppendLe32(Crc32cExtend(0, payload, length), &header);
-  std::memcpy(out->data() + header_at, header.data(), kHeaderBytes);
+  StoreLe32(static_cast<uint32_t>(length), out->data() + header_at);
+  StoreLe32(Crc32cExtend(0, payload, length), out->data() + header_at + 4);
   return Status::Ok();
 }
 
