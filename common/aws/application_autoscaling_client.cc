@@ -167,4 +167,18 @@ void ApplicationAutoScalingClient::DescribeScalingPolicies(
       std::move(done));
 }
 
+void ApplicationAutoScalingClient::DeleteScalingPolicy(const std::string& policy_name,
+                                                       const std::string& service_namespace,
+                                                       const std::string& resource_id,
+                                                       const std::string& scalable_dimension,
+                                                       Callback<bool> done) {
+  json input = {{"PolicyName", policy_name},
+                {"ServiceNamespace", service_namespace},
+                {"ResourceId", resource_id},
+                {"ScalableDimension", scalable_dimension}};
+  json_call::Call<bool>(
+      client_, Aas(), "DeleteScalingPolicy", std::move(input), [](const json&) { return true; },
+      std::move(done));
+}
+
 }  // namespace wharf::aws

@@ -42,6 +42,12 @@ class ApplicationAutoScalingClient {
   void DescribeScalingPolicies(const DescribeScalingPoliciesRequest& request,
                                Callback<std::vector<ScalingPolicy>> done);
 
+  // Deletes the policy (and the alarms the service made for it). A missing
+  // policy is ObjectNotFoundException. The value is always true.
+  void DeleteScalingPolicy(const std::string& policy_name, const std::string& service_namespace,
+                           const std::string& resource_id, const std::string& scalable_dimension,
+                           Callback<bool> done);
+
  private:
   AwsClient& client_;
 };

@@ -108,4 +108,22 @@ void CloudWatchClient::DeleteAlarms(const std::vector<std::string>& names, Callb
                            std::move(done));
 }
 
+void CloudWatchClient::ListTagsForResource(const std::string& arn,
+                                           Callback<std::map<std::string, std::string>> done) {
+  CallQueryOperation<std::map<std::string, std::string>>(
+      client_, CloudWatch(), "ListTagsForResource", {{"ResourceARN", arn}},
+      [](const XmlReader& r) { return r.KeyValues("Tags", "member", "Key", "Value"); },
+      std::move(done));
+}
+
+void CloudWatchClient::TagResource(const std::string& arn,
+                                   const std::map<std::string, std::string>& tags,
+                                   Callback<bool> done) {
+  QueryParamsBuilder b(QueryParamsBuilder::ListStyle::kMember);
+  b.Add("ResourceARN", arn);
+  b.AddKeyValues("Tags", tags);
+  CallQueryOperation<bool>(client_, CloudWatch(), "TagResource", std::move(b).Take(), &NoOutput,
+                           std::move(done));
+}
+
 }  // namespace wharf::aws

@@ -44,6 +44,14 @@ class CloudWatchClient {
   static QueryParams PutMetricAlarmParams(const CloudWatchMetricAlarm& alarm,
                                           const std::map<std::string, std::string>& tags);
 
+  // The tags of the alarm `arn`.
+  void ListTagsForResource(const std::string& arn,
+                           Callback<std::map<std::string, std::string>> done);
+  // Adds or overwrites `tags` on the alarm `arn` (tags not named are kept).
+  // The value is always true.
+  void TagResource(const std::string& arn, const std::map<std::string, std::string>& tags,
+                   Callback<bool> done);
+
  private:
   AwsClient& client_;
 };

@@ -126,4 +126,38 @@ void EcrClient::DeleteRepository(const std::string& repository, bool force,
                                  std::move(done));
 }
 
+void EcrClient::GetLifecyclePolicy(const std::string& repository,
+                                   Callback<EcrLifecyclePolicy> done) {
+  json_call::Call<EcrLifecyclePolicy>(
+      client_, Ecr(), "GetLifecyclePolicy", json{{"repositoryName", repository}},
+      [](const json& r) {
+        return EcrLifecyclePolicy{String(r, "registryId"), String(r, "repositoryName"),
+                                  String(r, "lifecyclePolicyText")};
+      },
+      std::move(done));
+}
+
+void EcrClient::PutImageTagMutability(const std::string& repository, const std::string& mutability,
+                                      Callback<bool> done) {
+  json_call::Call<bool>(
+      client_, Ecr(), "PutImageTagMutability",
+      json{{"repositoryName", repository}, {"imageTagMutability", mutability}},
+      [](const json&) { return true; }, std::move(done));
+}
+
+void EcrClient::ListTagsForResource(const std::string& arn,
+                                    Callback<std::map<std::string, std::string>> done) {
+  json_call::Call<std::map<std::string, std::string>>(
+      client_, Ecr(), "ListTagsForResource", json{{"resourceArn", arn}},
+      [](const json& r) { return json_call::TagList(r, "tags", "Key", "Value"); }, std::move(done));
+}
+
+void EcrClient::TagResource(const std::string& arn, const std::map<std::string, std::string>& tags,
+                            Callback<bool> done) {
+  json_call::Call<bool>(
+      client_, Ecr(), "TagResource",
+      json{{"resourceArn", arn}, {"tags", json_call::TagListJson(tags, "Key", "Value")}},
+      [](const json&) { return true; }, std::move(done));
+}
+
 }  // namespace wharf::aws

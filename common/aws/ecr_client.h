@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,20 @@ class EcrClient {
                           Callback<EcrLifecyclePolicy> done);
   // Deletes the repository; with `force` also its images. Returns it as it was.
   void DeleteRepository(const std::string& repository, bool force, Callback<EcrRepository> done);
+
+  // The repository's lifecycle policy. A repository without one is
+  // LifecyclePolicyNotFoundException.
+  void GetLifecyclePolicy(const std::string& repository, Callback<EcrLifecyclePolicy> done);
+  // "MUTABLE" or "IMMUTABLE". The value is always true.
+  void PutImageTagMutability(const std::string& repository, const std::string& mutability,
+                             Callback<bool> done);
+  // The tags of the repository `arn`.
+  void ListTagsForResource(const std::string& arn,
+                           Callback<std::map<std::string, std::string>> done);
+  // Adds or overwrites `tags` on the repository `arn` (tags not named are
+  // kept). The value is always true.
+  void TagResource(const std::string& arn, const std::map<std::string, std::string>& tags,
+                   Callback<bool> done);
 
  private:
   AwsClient& client_;

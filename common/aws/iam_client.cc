@@ -116,4 +116,56 @@ void IamClient::ListAttachedRolePolicies(const std::string& role_name, int64_t p
       std::move(done));
 }
 
+void IamClient::UpdateAssumeRolePolicy(const std::string& role_name,
+                                       const std::string& policy_document, Callback<bool> done) {
+  CallQueryOperation<bool>(client_, Iam(), "UpdateAssumeRolePolicy",
+                           {{"RoleName", role_name}, {"PolicyDocument", policy_document}},
+                           &NoOutput, std::move(done));
+}
+
+void IamClient::TagRole(const std::string& role_name,
+                        const std::map<std::string, std::string>& tags, Callback<bool> done) {
+  QueryParamsBuilder b(QueryParamsBuilder::ListStyle::kMember);
+  b.Add("RoleName", role_name);
+  b.AddKeyValues("Tags", tags);
+  CallQueryOperation<bool>(client_, Iam(), "TagRole", std::move(b).Take(), &NoOutput,
+                           std::move(done));
+}
+
+void IamClient::PutRolePolicy(const std::string& role_name, const std::string& policy_name,
+                              const std::string& policy_document, Callback<bool> done) {
+  CallQueryOperation<bool>(
+      client_, Iam(), "PutRolePolicy",
+      {{"RoleName", role_name}, {"PolicyName", policy_name}, {"PolicyDocument", policy_document}},
+      &NoOutput, std::move(done));
+}
+
+void IamClient::GetRolePolicy(const std::string& role_name, const std::string& policy_name,
+                              Callback<std::string> done) {
+  CallQueryOperation<std::string>(
+      client_, Iam(), "GetRolePolicy", {{"RoleName", role_name}, {"PolicyName", policy_name}},
+      [](const XmlReader& r) { return PercentDecode(r.RequiredString("PolicyDocument")); },
+      std::move(done));
+}
+
+void IamClient::DeleteRolePolicy(const std::string& role_name, const std::string& policy_name,
+                                 Callback<bool> done) {
+  CallQueryOperation<bool>(client_, Iam(), "DeleteRolePolicy",
+                           {{"RoleName", role_name}, {"PolicyName", policy_name}}, &NoOutput,
+                           std::move(done));
+}
+
+void IamClient::ListRolePolicies(const std::string& role_name,
+                                 Callback<std::vector<std::string>> done) {
+  CallQueryPaged<std::string>(
+      client_, Iam(), "ListRolePolicies", {{"RoleName", role_name}}, "Marker",
+      [](const XmlReader& r) {
+        QueryPage<std::string> page;
+        page.items = r.Strings("PolicyNames", "member");
+        if (r.Bool("IsTruncated")) page.next_token = r.RequiredString("Marker");
+        return page;
+      },
+      std::move(done));
+}
+
 }  // namespace wharf::aws

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,29 @@ class IamClient {
   // IsTruncated). `page_size`: MaxItems per page (1..1000; 0: IAM's default).
   void ListAttachedRolePolicies(const std::string& role_name, int64_t page_size,
                                 Callback<std::vector<IamAttachedPolicy>> done);
+  // Replaces the role's trust policy (`policy_document`: JSON text). The
+  // value is always true.
+  void UpdateAssumeRolePolicy(const std::string& role_name, const std::string& policy_document,
+                              Callback<bool> done);
+  // Adds or overwrites `tags` on the role (tags not named are kept). The
+  // value is always true.
+  void TagRole(const std::string& role_name, const std::map<std::string, std::string>& tags,
+               Callback<bool> done);
+
+  // Inline policies. PutRolePolicy creates or replaces the policy
+  // `policy_name` (`policy_document`: JSON text); the value is always true.
+  void PutRolePolicy(const std::string& role_name, const std::string& policy_name,
+                     const std::string& policy_document, Callback<bool> done);
+  // The policy's document as JSON text (decoded). An unknown policy is
+  // NoSuchEntity.
+  void GetRolePolicy(const std::string& role_name, const std::string& policy_name,
+                     Callback<std::string> done);
+  // The value is always true. An unknown policy is NoSuchEntity.
+  void DeleteRolePolicy(const std::string& role_name, const std::string& policy_name,
+                        Callback<bool> done);
+  // The names of the role's inline policies (follows Marker while
+  // IsTruncated).
+  void ListRolePolicies(const std::string& role_name, Callback<std::vector<std::string>> done);
 
   // The wire parameters of CreateRole (without Action and Version). Exposed
   // for tests.

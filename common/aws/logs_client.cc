@@ -145,4 +145,18 @@ void LogsClient::DeleteLogGroup(const std::string& name, Callback<bool> done) {
       [](const json&) { return true; }, std::move(done));
 }
 
+void LogsClient::ListTagsForResource(const std::string& arn,
+                                     Callback<std::map<std::string, std::string>> done) {
+  json_call::Call<std::map<std::string, std::string>>(
+      client_, Logs(), "ListTagsForResource", json{{"resourceArn", arn}},
+      [](const json& r) { return json_call::StringMap(r, "tags"); }, std::move(done));
+}
+
+void LogsClient::TagResource(const std::string& arn, const std::map<std::string, std::string>& tags,
+                             Callback<bool> done) {
+  json_call::Call<bool>(
+      client_, Logs(), "TagResource", json{{"resourceArn", arn}, {"tags", tags}},
+      [](const json&) { return true; }, std::move(done));
+}
+
 }  // namespace wharf::aws

@@ -44,6 +44,14 @@ class LogsClient {
   // Deletes the group and its events. The value is always true.
   void DeleteLogGroup(const std::string& name, Callback<bool> done);
 
+  // The tags of the log group `arn` (LogGroup::arn, without ":*").
+  void ListTagsForResource(const std::string& arn,
+                           Callback<std::map<std::string, std::string>> done);
+  // Adds or overwrites `tags` on the log group `arn` (tags not named are
+  // kept). The value is always true.
+  void TagResource(const std::string& arn, const std::map<std::string, std::string>& tags,
+                   Callback<bool> done);
+
  private:
   AwsClient& client_;
 };
