@@ -1,7 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <google/protobuf/struct.pb.h>
@@ -59,5 +63,35 @@ void SetStringMap(google::protobuf::Struct* s, const std::string& path,
                   const std::map<std::string, std::string>& v);
 // Sets properties.tags and Resource.tags.
 void SetTags(v1::Resource* r, const std::map<std::string, std::string>& tags);
+
+// --- sequencing asynchronous steps ---------------------------------------------
+
+// What a step reports: nothing on success, else the error that ends the run.
+using StepDone = std::function<void(std::optional<v1::Error>)>;
+
+// Runs `step(item, next)` for each item in order, each one after the previous
+// called `next`; the first error stops the run. `done` gets it (or nullopt
+// after the last item) exactly once. No items: `done(nullopt)` at once. Each
+// step must call its `next` exactly once (from any callback on the same
+// thread).
+template <typename T>
+void InSequence(std::vector<T> items, std::function<void(const T&, StepDone)> step, StepDone done) {
+  struct Run {
+    std::vector<T> items;
+    std::function<void(const T&, StepDone)> step;
+    StepDone done;
+    size_t at = 0;
+    static void Next(std::shared_ptr<Run> run) {
+      if (run->at == run->items.size()) return run->done(std::nullopt);
+      const T& item = run->items[run->at++];
+      run->step(item, [run](std::optional<v1::Error> error) {
+        if (error) return run->done(std::move(error));
+        Next(run);
+      });
+    }
+  };
+  auto run = std::make_shared<Run>(Run{std::move(items), std::move(step), std::move(done)});
+  Run::Next(std::move(run));
+}
 
 }  // namespace wharf::executors
