@@ -216,7 +216,7 @@ void Controller::Reconcile(const std::string& app) {
   }
 
   v1::Plan plan = Diff(app, ExpandApp(desired->spec), observed_.LookupFor(app),
-                       observed_.ForApp(app));
+                       observed_.RefsForApp(app));
   if (plan.actions().empty()) {
     status.set_spec_hash(desired->spec_hash);
     status.set_phase(v1::APP_PHASE_CONVERGED);
@@ -530,7 +530,7 @@ v1::ControlReply Controller::HandlePlan(const v1::PlanRequest& request) {
   plan->set_app(app);
   plan->set_spec_hash(spec.spec_hash());
   *plan->mutable_plan() =
-      Diff(app, ExpandApp(spec.spec()), observed_.LookupFor(app), observed_.ForApp(app));
+      Diff(app, ExpandApp(spec.spec()), observed_.LookupFor(app), observed_.RefsForApp(app));
   return reply;
 }
 

@@ -37,26 +37,128 @@ bool IsEmpty(const google::protobuf::Value& v) {
   }
 }
 
-void DiffValue(const std::string& path, const google::protobuf::Value& desired,
-               const google::protobuf::Value* observed, std::vector<v1::FieldChange>* out) {
-  static const google::protobuf::Value kNull;
-  const google::protobuf::Value& obs = observed ? *observed : kNull;
-  if (IsEmpty(desired) && IsEmpty(obs)) return;
-  if (desired.kind_case() == google::protobuf::Value::kStructValue &&
-      obs.kind_case() == google::protobuf::Value::kStructValue) {
-    auto nested = DiffProperties(desired.struct_value(), obs.struct_value());
-    for (auto& change : nested) {
-      change.set_path(path + "." + change.path());
-      out->push_back(std::move(change));
+// Structural equality of two values (numbers exactly, structs by key).
+bool SameValue(const google::protobuf::Value& a, const google::protobuf::Value& b) {
+  using V = google::protobuf::Value;
+  if (a.kind_case() != b.kind_case()) return false;
+  switch (a.kind_case()) {
+    case V::kStringValue:
+      return a.string_value() == b.string_value();
+    case V::kNumberValue:
+      return a.number_value() == b.number_value();
+    case V::kBoolValue:
+      return a.bool_value() == b.bool_value();
+    case V::kListValue: {
+      const auto& x = a.list_value().values();
+      const auto& y = b.list_value().values();
+      if (x.size() != y.size()) return false;
+      for (int i = 0; i < x.size(); ++i) {
+        if (!SameValue(x[i], y[i])) return false;
+      }
+      return true;
     }
-    return;
+    case V::kStructValue: {
+      const auto& x = a.struct_value().fields();
+      const auto& y = b.struct_value().fields();
+      if (x.size() != y.size()) return false;
+      for (const auto& [k, v] : x) {
+        auto it = y.find(k);
+        if (it == y.end() || !SameValue(v, it->second)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;  // both null / unset
   }
-  if (desired.kind_case() == obs.kind_case() && ToJson(desired) == ToJson(obs)) return;
+}
+
+using Overlay = std::vector<std::pair<std::string, google::protobuf::Value>>;
+
+const google::protobuf::Value* OverlayAt(const Overlay& overlay, const std::string& path) {
+  for (const auto& [p, v] : overlay) {
+    if (p == path) return &v;
+  }
+  return nullptr;
+}
+
+bool OverlayBelow(const Overlay& overlay, const std::string& path) {
+  for (const auto& [p, v] : overlay) {
+    if (p.size() > path.size() && p.compare(0, path.size(), path) == 0 && p[path.size()] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Change(const std::string& path, const google::protobuf::Value& desired,
+            const google::protobuf::Value& observed, std::vector<v1::FieldChange>* out) {
   v1::FieldChange change;
   change.set_path(path);
-  change.set_before(IsEmpty(obs) ? "" : ToJson(obs));
+  change.set_before(IsEmpty(observed) ? "" : ToJson(observed));
   change.set_after(ToJson(desired));
   out->push_back(std::move(change));
+}
+
+void DiffStruct(const google::protobuf::Struct& desired, const google::protobuf::Struct* observed,
+                const std::string& prefix, const Overlay& overlay,
+                std::vector<v1::FieldChange>* out);
+
+void DiffValue(const std::string& path, const google::protobuf::Value& desired,
+               const google::protobuf::Value* observed, const Overlay& overlay,
+               std::vector<v1::FieldChange>* out) {
+  static const google::protobuf::Value kNull;
+  const google::protobuf::Value& obs = observed ? *observed : kNull;
+  const bool deeper = !overlay.empty() && OverlayBelow(overlay, path);
+  if (!deeper && IsEmpty(desired) && IsEmpty(obs)) return;
+  if (desired.kind_case() == google::protobuf::Value::kStructValue || deeper) {
+    if (obs.kind_case() == google::protobuf::Value::kStructValue || IsEmpty(obs)) {
+      static const google::protobuf::Struct kEmpty;
+      DiffStruct(desired.kind_case() == google::protobuf::Value::kStructValue
+                     ? desired.struct_value()
+                     : kEmpty,
+                 obs.kind_case() == google::protobuf::Value::kStructValue ? &obs.struct_value()
+                                                                          : nullptr,
+                 path, overlay, out);
+      return;
+    }
+  }
+  if (SameValue(desired, obs)) return;
+  Change(path, desired, obs, out);
+}
+
+void DiffStruct(const google::protobuf::Struct& desired, const google::protobuf::Struct* observed,
+                const std::string& prefix, const Overlay& overlay,
+                std::vector<v1::FieldChange>* out) {
+  // Sorted keys so the plan reads the same on every run; inputs add keys.
+  std::map<std::string, const google::protobuf::Value*> keys;
+  static const google::protobuf::Value kNull;
+  for (const auto& [key, value] : desired.fields()) {
+    if (prefix.empty() && key == "create_only") continue;
+    keys[key] = &value;
+  }
+  for (const auto& [path, value] : overlay) {
+    if (!prefix.empty() &&
+        (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0 ||
+         path[prefix.size()] != '.')) {
+      continue;
+    }
+    std::string rest = prefix.empty() ? path : path.substr(prefix.size() + 1);
+    std::string key = rest.substr(0, rest.find('.'));
+    keys.emplace(key, &kNull);
+  }
+  for (const auto& [key, value] : keys) {
+    std::string path = prefix.empty() ? key : prefix + "." + key;
+    const google::protobuf::Value* obs = nullptr;
+    if (observed != nullptr) {
+      auto it = observed->fields().find(key);
+      if (it != observed->fields().end()) obs = &it->second;
+    }
+    if (const google::protobuf::Value* in = overlay.empty() ? nullptr : OverlayAt(overlay, path)) {
+      DiffValue(path, *in, obs, {}, out);
+    } else {
+      DiffValue(path, *value, obs, overlay, out);
+    }
+  }
 }
 
 // Would acting on `verb` change the outputs of a resource of `kind`?
@@ -107,14 +209,8 @@ v1::Action MakeAction(const std::string& app, v1::ActionVerb verb, const v1::Res
 
 std::vector<v1::FieldChange> DiffProperties(const google::protobuf::Struct& desired,
                                             const google::protobuf::Struct& observed) {
-  // Sorted keys so the plan reads the same on every run.
-  std::map<std::string, const google::protobuf::Value*> sorted;
-  for (const auto& [key, value] : desired.fields()) sorted[key] = &value;
   std::vector<v1::FieldChange> changes;
-  for (const auto& [key, value] : sorted) {
-    auto it = observed.fields().find(key);
-    DiffValue(key, *value, it == observed.fields().end() ? nullptr : &it->second, &changes);
-  }
+  DiffStruct(desired, &observed, "", {}, &changes);
   return changes;
 }
 
@@ -124,21 +220,27 @@ std::string ActionId(const std::string& app, const v1::ResourceRef& ref, v1::Act
 }
 
 v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
-              const ObservedLookup& observed, const std::vector<v1::Resource>& known) {
+              const ObservedLookup& observed, const std::vector<const v1::Resource*>& known) {
   v1::Plan plan;
   plan.set_app(app);
   // Action (id, verb) of each resource this plan touches, for edges.
   std::map<Key, std::pair<std::string, v1::ActionVerb>> action_of;
+  // Whether an action so far changes outputs later resources may read.
+  bool outputs_change = false;
+  static const google::protobuf::Map<std::string, std::string> kNoInputs;
   std::vector<std::string> apply_ids;
+  const v1::Resource* preflight = nullptr;
   for (const auto& resource : desired) {
+    if (resource.ref().kind() == v1::PREFLIGHT) {
+      preflight = &resource;
+      continue;
+    }
     const v1::Resource* seen = observed(resource.ref());
     if (seen != nullptr && seen->id().empty()) seen = nullptr;  // looked for, absent
     v1::ActionVerb verb = v1::CREATE;
     std::vector<v1::FieldChange> changes;
     if (seen != nullptr) {
-      ResolvedResource resolved = ResolveInputs(resource, observed);
-      google::protobuf::Struct wanted = resolved.resource.properties();
-      wanted.mutable_fields()->erase("create_only");
+      ResolvedInputs resolved = ResolveInputValues(resource, observed);
       if (resource.ref().kind() == v1::TASK_DEFINITION) {
         if (resource.content_hash() != seen->content_hash()) {
           v1::FieldChange c;
@@ -148,7 +250,7 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
           changes.push_back(std::move(c));
         }
       } else {
-        changes = DiffProperties(wanted, seen->properties());
+        DiffStruct(resource.properties(), &seen->properties(), "", resolved.values, &changes);
       }
       for (const auto& path : resolved.unresolved) {
         v1::FieldChange c;
@@ -158,7 +260,7 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
       }
       // Inputs whose source this plan changes: the new value is known only
       // once that action ran.
-      for (const auto& [path, text] : resource.inputs()) {
+      for (const auto& [path, text] : outputs_change ? resource.inputs() : kNoInputs) {
         v1::Resource one;
         (*one.mutable_inputs())[path] = text;
         for (const auto& src : InputSources(one)) {
@@ -187,17 +289,31 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
       if (it != action_of.end()) action.add_depends_on(it->second.first);
     }
     action_of[KeyOf(resource.ref())] = {action.id(), verb};
+    outputs_change |= ChangesOutputs(resource.ref().kind(), verb);
     apply_ids.push_back(action.id());
     *plan.add_actions() = std::move(action);
+  }
+
+  // Verify before mutating: the preflight goes first, everything waits for it.
+  if (preflight != nullptr && plan.actions_size() > 0) {
+    v1::Action check = MakeAction(app, v1::CREATE, *preflight);
+    for (auto& action : *plan.mutable_actions()) action.add_depends_on(check.id());
+    plan.mutable_actions()->Add(std::move(check));
+    std::rotate(plan.mutable_actions()->rbegin(), plan.mutable_actions()->rbegin() + 1,
+                plan.mutable_actions()->rend());
+    apply_ids.push_back(plan.actions(0).id());
   }
 
   // Prune: what is known of the app but no longer desired.
   std::set<Key> wanted;
   for (const auto& r : desired) wanted.insert(KeyOf(r.ref()));
   std::vector<const v1::Resource*> orphans;
-  for (const auto& r : known) {
-    if (r.ref().kind() == v1::VPC || r.id().empty() || wanted.count(KeyOf(r.ref()))) continue;
-    orphans.push_back(&r);
+  for (const v1::Resource* r : known) {
+    if (r->ref().kind() == v1::VPC || r->ref().kind() == v1::PREFLIGHT || r->id().empty() ||
+        wanted.count(KeyOf(r->ref()))) {
+      continue;
+    }
+    orphans.push_back(r);
   }
   std::sort(orphans.begin(), orphans.end(), [](const v1::Resource* a, const v1::Resource* b) {
     return KeyOf(a->ref()) > KeyOf(b->ref());  // dependents (higher kinds) first
@@ -221,7 +337,10 @@ v1::Plan PlanDestroy(const std::string& app, const std::vector<v1::Resource>& de
   plan.set_app(app);
   std::map<Key, const v1::Resource*> included;
   for (const auto& r : desired) {
-    if (r.ref().kind() == v1::VPC || retain.count(RefKey(r.ref()))) continue;
+    if (r.ref().kind() == v1::VPC || r.ref().kind() == v1::PREFLIGHT ||
+        retain.count(RefKey(r.ref()))) {
+      continue;
+    }
     included[KeyOf(r.ref())] = &r;
   }
   // Delete X after every included Y that needs X.

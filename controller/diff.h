@@ -36,7 +36,7 @@ inline constexpr const char* kKnownAfterApply = "(known after apply)";
 // side sets are compared (server defaults the observed side adds are not
 // drift), maps compare by key, and an empty value equals an absent one.
 v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
-              const ObservedLookup& observed, const std::vector<v1::Resource>& known = {});
+              const ObservedLookup& observed, const std::vector<const v1::Resource*>& known = {});
 
 // The plan that removes an app: DELETE for each resource of `desired` (the
 // app's graph) except VPC lookups and the refs in `retain`, each after the

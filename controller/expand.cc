@@ -149,6 +149,34 @@ AlarmMetricInfo MetricInfo(v1::AlarmMetric metric) {
   }
 }
 
+void AddPreflight(const v1::AppSpec& spec, std::vector<v1::Resource>* out) {
+  Builder b(spec, v1::PREFLIGHT, spec.name() + "-preflight");
+  if (!spec.image().external()) {
+    b.Str("image.repository", spec.image().repository())
+        .Str("image.tag", spec.image().digest().empty() ? Or<std::string>(spec.image().tag(), "latest")
+                                                        : "")
+        .Str("image.digest", spec.image().digest());
+  }
+  std::vector<std::string> secrets;
+  for (const auto& [name, arn] : spec.container().secrets()) secrets.push_back(arn);
+  b.List("secret_arns", secrets, true);
+  std::vector<std::string> roles;
+  if (!spec.iam().execution_role_arn().empty()) roles.push_back(spec.iam().execution_role_arn());
+  if (!spec.iam().task_role_arn().empty()) roles.push_back(spec.iam().task_role_arn());
+  b.List("role_arns", roles, true);
+  std::vector<std::string> groups;
+  if (!spec.load_balancer().disabled()) {
+    const std::string port = std::to_string(spec.container().port());
+    if (BlueGreen(spec)) {
+      groups = {TargetGroupName(spec, "blue") + ":" + port, TargetGroupName(spec, "green") + ":" + port};
+    } else {
+      groups = {TargetGroupName(spec) + ":" + port};
+    }
+  }
+  b.List("target_groups", groups, true);
+  out->push_back(b.Done());
+}
+
 void AddNetwork(const v1::AppSpec& spec, std::vector<v1::Resource>* out) {
   const auto& net = spec.network();
   out->push_back(Builder(spec, v1::VPC, NetworkName(spec))
@@ -513,6 +541,7 @@ std::string ContentHash(const v1::Resource& resource) {
 std::vector<v1::Resource> Expand(const v1::AppSpec& spec, const ExpandOptions& options) {
   const auto tags = ManagedTags(spec);
   std::vector<v1::Resource> out;
+  AddPreflight(spec, &out);
   AddNetwork(spec, &out);
   AddSecurityGroups(spec, tags, &out);
   if (!spec.load_balancer().disabled()) AddLoadBalancing(spec, tags, &out);

@@ -66,42 +66,45 @@ bool ParseOutputRef(const std::string& text, v1::ResourceRef* ref, std::string* 
   return !output->empty();
 }
 
-ResolvedResource ResolveInputs(const v1::Resource& desired, const ObservedLookup& observed) {
-  ResolvedResource out{desired, {}};
+ResolvedInputs ResolveInputValues(const v1::Resource& desired, const ObservedLookup& observed) {
+  ResolvedInputs out;
   // In path order, so the result does not depend on map iteration order.
   const std::map<std::string, std::string> inputs(desired.inputs().begin(), desired.inputs().end());
   for (const auto& [path, text] : inputs) {
     const bool list = path.size() > 2 && path.compare(path.size() - 2, 2, "[]") == 0;
-    const std::string target = list ? path.substr(0, path.size() - 2) : path;
-    auto* props = out.resource.mutable_properties();
+    std::string target = list ? path.substr(0, path.size() - 2) : path;
+    google::protobuf::Value value;
+    bool ok = true;
     if (list) {
-      std::vector<std::string> items;
-      bool ok = true;
+      auto* values = value.mutable_list_value();
       for (const auto& ref : Split(text, ',')) {
-        std::string value;
-        if (!Lookup(ref, observed, &value)) {
+        std::string got;
+        if (!Lookup(ref, observed, &got)) {
           ok = false;
           break;
         }
-        for (auto& item : Split(value, ',')) items.push_back(std::move(item));
+        for (auto& item : Split(got, ',')) values->add_values()->set_string_value(std::move(item));
       }
-      if (!ok) {
-        out.unresolved.push_back(target);
-        continue;
-      }
-      auto* values = model::MutablePath(props, target)->mutable_list_value();
-      values->clear_values();
-      for (const auto& item : items) values->add_values()->set_string_value(item);
-      continue;
+    } else {
+      std::string got;
+      ok = text.find('{') != std::string::npos ? ExpandTemplate(text, observed, &got)
+                                               : Lookup(text, observed, &got);
+      value.set_string_value(std::move(got));
     }
-    std::string value;
-    bool ok = text.find('{') != std::string::npos ? ExpandTemplate(text, observed, &value)
-                                                  : Lookup(text, observed, &value);
     if (!ok) {
-      out.unresolved.push_back(target);
+      out.unresolved.push_back(std::move(target));
       continue;
     }
-    model::MutablePath(props, target)->set_string_value(value);
+    out.values.emplace_back(std::move(target), std::move(value));
+  }
+  return out;
+}
+
+ResolvedResource ResolveInputs(const v1::Resource& desired, const ObservedLookup& observed) {
+  ResolvedInputs inputs = ResolveInputValues(desired, observed);
+  ResolvedResource out{desired, std::move(inputs.unresolved)};
+  for (auto& [path, value] : inputs.values) {
+    *model::MutablePath(out.resource.mutable_properties(), path) = std::move(value);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "controller/diff.h"
@@ -15,6 +16,14 @@ struct ResolvedResource {
   // not observed, or has no such output). Their properties are left unset.
   std::vector<std::string> unresolved;
 };
+
+// The values of a resource's inputs, by target property path (without the
+// "[]" of list paths), in path order.
+struct ResolvedInputs {
+  std::vector<std::pair<std::string, google::protobuf::Value>> values;
+  std::vector<std::string> unresolved;
+};
+ResolvedInputs ResolveInputValues(const v1::Resource& desired, const ObservedLookup& observed);
 
 // Fills `desired.inputs` (docs/RESOURCES.md): for each path, the referenced
 // "<KIND>/<name>.<output>" is read from `observed`; "{...}" parts of a

@@ -24,6 +24,15 @@ std::vector<v1::Resource> ObservedCache::ForApp(const std::string& app) const {
   return out;
 }
 
+std::vector<const v1::Resource*> ObservedCache::RefsForApp(const std::string& app) const {
+  std::vector<const v1::Resource*> out;
+  for (auto it = resources_.lower_bound({app, 0, ""});
+       it != resources_.end() && std::get<0>(it->first) == app; ++it) {
+    out.push_back(&it->second);
+  }
+  return out;
+}
+
 ObservedLookup ObservedCache::LookupFor(const std::string& app) const {
   return [this, app](const v1::ResourceRef& ref) { return Find(app, ref); };
 }

@@ -19,6 +19,8 @@ class ObservedCache {
   void Erase(const std::string& app, const v1::ResourceRef& ref);
   const v1::Resource* Find(const std::string& app, const v1::ResourceRef& ref) const;
   std::vector<v1::Resource> ForApp(const std::string& app) const;
+  // The same, without copies; valid until the cache changes.
+  std::vector<const v1::Resource*> RefsForApp(const std::string& app) const;
   // A lookup bound to one app, for Diff. Valid while the cache lives.
   ObservedLookup LookupFor(const std::string& app) const;
 

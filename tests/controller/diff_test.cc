@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include <google/protobuf/util/json_util.h>
@@ -159,9 +160,9 @@ class FakeCloud {
       return it == resources_.end() ? nullptr : &it->second;
     };
   }
-  std::vector<v1::Resource> Known() const {
-    std::vector<v1::Resource> out;
-    for (const auto& [k, r] : resources_) out.push_back(r);
+  std::vector<const v1::Resource*> Known() const {
+    std::vector<const v1::Resource*> out;
+    for (const auto& [k, r] : resources_) out.push_back(&r);
     return out;
   }
   v1::Resource& At(const std::string& key) { return resources_.at(key); }
@@ -183,9 +184,16 @@ TEST(DiffAppTest, EmptyCloudCreatesEverythingWithEdgesFromTheGraph) {
   v1::Plan plan = Diff("django-app", graph, cloud.Lookup());
   ASSERT_EQ(plan.actions_size(), static_cast<int>(graph.size()));
   for (const auto& a : plan.actions()) EXPECT_EQ(a.verb(), v1::CREATE) << a.id();
-  const auto& svc = plan.actions(13);
+  // The preflight first; everything else waits for it.
+  EXPECT_EQ(plan.actions(0).id(), "django-app/PREFLIGHT/django-app-preflight/CREATE");
+  EXPECT_EQ(plan.actions(0).depends_on_size(), 0);
+  const auto& svc = plan.actions(14);
   EXPECT_EQ(svc.id(), "django-app/ECS_SERVICE/django-app/CREATE");
-  EXPECT_EQ(svc.depends_on_size(), graph[13].depends_on_size());
+  EXPECT_EQ(svc.depends_on_size(), graph[14].depends_on_size() + 1);
+  for (int i = 1; i < plan.actions_size(); ++i) {
+    const auto& deps = plan.actions(i).depends_on();
+    EXPECT_NE(std::find(deps.begin(), deps.end(), plan.actions(0).id()), deps.end()) << i;
+  }
 }
 
 TEST(DiffAppTest, SecondApplyPlansNothing) {
@@ -203,12 +211,13 @@ TEST(DiffAppTest, CpuChangeMakesOneRevisionAndOneServiceUpdate) {
   spec.mutable_compute()->set_cpu(1024);
   spec.mutable_compute()->set_memory(2048);
   v1::Plan plan = Diff("django-app", Expand(spec), cloud.Lookup(), cloud.Known());
-  EXPECT_EQ(Ids(plan), (std::vector<std::string>{"django-app/TASK_DEFINITION/django-app/UPDATE",
+  EXPECT_EQ(Ids(plan), (std::vector<std::string>{"django-app/PREFLIGHT/django-app-preflight/CREATE",
+                                                 "django-app/TASK_DEFINITION/django-app/UPDATE",
                                                  "django-app/ECS_SERVICE/django-app/UPDATE"}));
-  ASSERT_EQ(plan.actions(1).changes_size(), 1);
-  EXPECT_EQ(plan.actions(1).changes(0).path(), "task_definition_arn");
-  EXPECT_EQ(plan.actions(1).changes(0).after(), kKnownAfterApply);
-  EXPECT_EQ(plan.actions(1).depends_on(0), plan.actions(0).id());
+  ASSERT_EQ(plan.actions(2).changes_size(), 1);
+  EXPECT_EQ(plan.actions(2).changes(0).path(), "task_definition_arn");
+  EXPECT_EQ(plan.actions(2).changes(0).after(), kKnownAfterApply);
+  EXPECT_EQ(plan.actions(2).depends_on(0), plan.actions(1).id());
 }
 
 TEST(DiffAppTest, DriftIsCorrectedExceptWhereAnotherOwnerHoldsTheField) {
@@ -224,20 +233,20 @@ TEST(DiffAppTest, DriftIsCorrectedExceptWhereAnotherOwnerHoldsTheField) {
   // Without autoscaling the count is Wharf's.
   spec.mutable_scaling()->clear_autoscaling();
   v1::Plan plan = Diff("django-app", Expand(spec), cloud.Lookup());
-  ASSERT_EQ(plan.actions_size(), 1);
-  EXPECT_EQ(plan.actions(0).id(), "django-app/ECS_SERVICE/django-app/UPDATE");
-  EXPECT_EQ(plan.actions(0).changes(0).path(), "desired_count");
-  EXPECT_EQ(plan.actions(0).changes(0).before(), "5");
-  EXPECT_EQ(plan.actions(0).changes(0).after(), "2");
+  ASSERT_EQ(plan.actions_size(), 2);
+  EXPECT_EQ(plan.actions(1).id(), "django-app/ECS_SERVICE/django-app/UPDATE");
+  EXPECT_EQ(plan.actions(1).changes(0).path(), "desired_count");
+  EXPECT_EQ(plan.actions(1).changes(0).before(), "5");
+  EXPECT_EQ(plan.actions(1).changes(0).after(), "2");
 
   // The listener now forwards elsewhere: put back.
   auto& listener = cloud.At("LISTENER/django-app-http");
   (*listener.mutable_properties()->mutable_fields())["default_target_group_arn"].set_string_value(
       "arn:other");
   plan = Diff("django-app", graph, cloud.Lookup());
-  ASSERT_EQ(plan.actions_size(), 1);
-  EXPECT_EQ(plan.actions(0).id(), "django-app/LISTENER/django-app-http/UPDATE");
-  EXPECT_EQ(plan.actions(0).resource().id(), listener.id());
+  ASSERT_EQ(plan.actions_size(), 2);
+  EXPECT_EQ(plan.actions(1).id(), "django-app/LISTENER/django-app-http/UPDATE");
+  EXPECT_EQ(plan.actions(1).resource().id(), listener.id());
 }
 
 TEST(DiffAppTest, ResourcesNoLongerDesiredAreDeletedAfterTheRest) {
@@ -251,13 +260,15 @@ TEST(DiffAppTest, ResourcesNoLongerDesiredAreDeletedAfterTheRest) {
   // dependents first.
   EXPECT_EQ(Ids(plan),
             (std::vector<std::string>{
+                "django-app/PREFLIGHT/django-app-preflight/CREATE",
                 "django-app/ECS_SERVICE/django-app/UPDATE",
                 "django-app/METRIC_ALARM/django-app-target-5xx/DELETE",
                 "django-app/SCALING_POLICY/django-app-cpu/DELETE",
                 "django-app/SCALABLE_TARGET/service/django-app/django-app/DELETE",
             }));
-  const auto& target = plan.actions(3);
-  EXPECT_EQ(target.depends_on_size(), 3);  // the update, the alarm, the policy
+  const auto& target = plan.actions(4);
+  // The preflight, the update, the alarm, the policy.
+  EXPECT_EQ(target.depends_on_size(), 4);
 }
 
 TEST(PlanDestroyTest, LeavesFirstAndRetainedResourcesKept) {

@@ -54,6 +54,7 @@ std::vector<std::string> Refs(const std::vector<v1::Resource>& graph) {
 TEST(ExpandTest, ExampleSpecYieldsTheWholeAppInDependencyOrder) {
   auto graph = Expand(Example());
   EXPECT_EQ(Refs(graph), (std::vector<std::string>{
+                             "PREFLIGHT/django-app-preflight",
                              "VPC/django-app-network",
                              "SECURITY_GROUP/django-app-alb",
                              "SECURITY_GROUP/django-app-tasks",
@@ -101,6 +102,27 @@ TEST(ExpandTest, EveryEdgePointsBackwardsAndEveryInputIsAnEdge) {
     }
     seen.insert(RefKey(r.ref()));
   }
+}
+
+TEST(ExpandTest, PreflightNamesWhatMustExistBeforeAnyChange) {
+  v1::AppSpec spec = Example();
+  auto graph = Expand(spec);
+  const auto* pre = Find(graph, v1::PREFLIGHT, "django-app-preflight");
+  ASSERT_NE(pre, nullptr);
+  EXPECT_EQ(Prop(*pre, "image.repository").string_value(), "django-app");
+  EXPECT_EQ(Prop(*pre, "image.tag").string_value(), "1.4.2");
+  EXPECT_EQ(Prop(*pre, "secret_arns").list_value().values_size(), 2);
+  EXPECT_EQ(Prop(*pre, "role_arns").list_value().values_size(), 0);
+  ASSERT_EQ(Prop(*pre, "target_groups").list_value().values_size(), 1);
+  EXPECT_EQ(Prop(*pre, "target_groups").list_value().values(0).string_value(), "django-app:8000");
+
+  spec.mutable_image()->set_external(true);
+  spec.mutable_iam()->set_execution_role_arn("arn:aws:iam::123456789012:role/exec");
+  graph = Expand(spec);
+  pre = Find(graph, v1::PREFLIGHT, "django-app-preflight");
+  EXPECT_EQ(Prop(*pre, "image").kind_case(), google::protobuf::Value::KIND_NOT_SET);
+  EXPECT_EQ(Prop(*pre, "role_arns").list_value().values(0).string_value(),
+            "arn:aws:iam::123456789012:role/exec");
 }
 
 TEST(ExpandTest, WiringFollowsTheSpec) {
@@ -158,7 +180,8 @@ TEST(ExpandTest, WiringFollowsTheSpec) {
 TEST(ExpandTest, EveryTaggableResourceCarriesTheAppAndManagedByTags) {
   for (const auto& r : Expand(Example())) {
     auto kind = r.ref().kind();
-    if (kind == v1::VPC || kind == v1::SECURITY_GROUP_INGRESS || kind == v1::LISTENER ||
+    if (kind == v1::VPC || kind == v1::PREFLIGHT || kind == v1::SECURITY_GROUP_INGRESS ||
+        kind == v1::LISTENER ||
         kind == v1::SCALABLE_TARGET || kind == v1::SCALING_POLICY) {
       continue;
     }
