@@ -185,5 +185,39 @@ TEST_F(ApplicationAutoScalingClientLocalCloudTest, TargetTrackingPoliciesRoundTr
   // keeps them, so that is not checked here.)
 }
 
+TEST_F(ApplicationAutoScalingClientLocalCloudTest, DeleteScalingPolicy) {
+  RegisterScalableTargetRequest target;
+  target.resource_id = "service/app/web";
+  target.min_capacity = 1;
+  target.max_capacity = 3;
+  ASSERT_TRUE(Call<std::string>([&](auto done) {
+                scaling_->RegisterScalableTarget(target, std::move(done));
+              }).ok());
+  PutScalingPolicyRequest cpu;
+  cpu.policy_name = "web-cpu";
+  cpu.resource_id = "service/app/web";
+  cpu.target_tracking.target_value = 60;
+  cpu.target_tracking.predefined_metric_type = "ECSServiceAverageCPUUtilization";
+  ASSERT_TRUE(Call<PutScalingPolicyResult>([&](auto done) {
+                scaling_->PutScalingPolicy(cpu, std::move(done));
+              }).ok());
+  auto deleted = Call<bool>([&](auto done) {
+    scaling_->DeleteScalingPolicy("web-cpu", kEcsServiceNamespace, "service/app/web",
+                                  kEcsDesiredCountDimension, std::move(done));
+  });
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  DescribeScalingPoliciesRequest describe;
+  describe.resource_id = "service/app/web";
+  auto left = Call<std::vector<ScalingPolicy>>(
+      [&](auto done) { scaling_->DescribeScalingPolicies(describe, std::move(done)); });
+  ASSERT_TRUE(left.ok()) << left.status().ToString();
+  EXPECT_TRUE(left->empty());
+  auto again = Call<bool>([&](auto done) {
+    scaling_->DeleteScalingPolicy("web-cpu", kEcsServiceNamespace, "service/app/web",
+                                  kEcsDesiredCountDimension, std::move(done));
+  });
+  ASSERT_FALSE(again.ok());
+}
+
 }  // namespace
 }  // namespace wharf::aws

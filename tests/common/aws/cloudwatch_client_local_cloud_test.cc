@@ -1,6 +1,7 @@
 // CloudWatchClient (Query protocol) against the local cloud (localcloud/).
 #include "common/aws/cloudwatch_client.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,23 @@ TEST_F(CloudWatchClientLocalCloudTest, ValidationErrorsAreTerminal) {
   EXPECT_EQ(put.status().code(), Status::Code::kInvalidArgument);
   EXPECT_FALSE(put.error().retryable());
   EXPECT_EQ(client_->attempts_sent(), 1);
+}
+
+TEST_F(CloudWatchClientLocalCloudTest, TagsByArn) {
+  ASSERT_TRUE(Put(Alarm("tagged", 5)).ok());
+  CloudWatchDescribeAlarmsRequest request;
+  request.names = {"tagged"};
+  auto alarms = Describe(request);
+  ASSERT_TRUE(alarms.ok()) << alarms.status().ToString();
+  ASSERT_EQ(alarms->size(), 1u);
+  const std::string arn = alarms->front().arn;
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                cloudwatch_->TagResource(arn, {{"team", "web"}}, done);
+              }).ok());
+  auto tags = Call<std::map<std::string, std::string>>(
+      [&](auto done) { cloudwatch_->ListTagsForResource(arn, done); });
+  ASSERT_TRUE(tags.ok()) << tags.status().ToString();
+  EXPECT_EQ(tags.value(), (std::map<std::string, std::string>{{"app", "shop"}, {"team", "web"}}));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // EcrClient against the local cloud (localcloud/): one cloud per suite.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,43 @@ TEST_F(EcrClientLocalCloudTest, DescribeImagesByTagAndDigest) {
       [&](auto done) { ecr_->DescribeImages("nope", {}, std::move(done)); });
   ASSERT_FALSE(no_repository.ok());
   EXPECT_EQ(no_repository.error().code(), "RepositoryNotFoundException");
+}
+
+TEST_F(EcrClientLocalCloudTest, LifecyclePolicyMutabilityAndTagsReadBack) {
+  auto created = Call<EcrRepository>([&](auto done) {
+    ecr_->CreateRepository(EcrCreateRepositoryRequest{.name = "tagged", .tags = {{"app", "shop"}}},
+                           std::move(done));
+  });
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto none = Call<EcrLifecyclePolicy>(
+      [&](auto done) { ecr_->GetLifecyclePolicy("tagged", std::move(done)); });
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code(), "LifecyclePolicyNotFoundException");
+
+  const std::string policy =
+      R"({"rules":[{"rulePriority":1,"selection":{"tagStatus":"any",)"
+      R"("countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]})";
+  ASSERT_TRUE(Call<EcrLifecyclePolicy>([&](auto done) {
+                ecr_->PutLifecyclePolicy("tagged", policy, std::move(done));
+              }).ok());
+  auto got = Call<EcrLifecyclePolicy>(
+      [&](auto done) { ecr_->GetLifecyclePolicy("tagged", std::move(done)); });
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(json::parse(got->policy_text), json::parse(policy));
+
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                ecr_->PutImageTagMutability("tagged", "IMMUTABLE", std::move(done));
+              }).ok());
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                ecr_->TagResource(created->arn, {{"team", "web"}}, std::move(done));
+              }).ok());
+  auto tags = Call<std::map<std::string, std::string>>(
+      [&](auto done) { ecr_->ListTagsForResource(created->arn, std::move(done)); });
+  ASSERT_TRUE(tags.ok()) << tags.status().ToString();
+  EXPECT_EQ(tags.value(), (std::map<std::string, std::string>{{"app", "shop"}, {"team", "web"}}));
+  auto cli = AwsCli("ecr describe-repositories --repository-names tagged");
+  ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  EXPECT_EQ(json::parse(cli.output)["repositories"][0]["imageTagMutability"], "IMMUTABLE");
 }
 
 }  // namespace

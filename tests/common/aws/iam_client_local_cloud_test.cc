@@ -136,5 +136,47 @@ TEST_F(IamClientLocalCloudTest, DuplicateRoleAndTheAwsCliAgrees) {
   EXPECT_EQ(parsed["AttachedPolicies"][0]["PolicyArn"], kExecutionPolicy);
 }
 
+TEST_F(IamClientLocalCloudTest, InlinePoliciesTrustPolicyAndTags) {
+  ASSERT_TRUE(CreateRole("web-exec").ok());
+  const std::string policy =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Action":"secretsmanager:GetSecretValue","Resource":["arn:aws:secretsmanager:us-east-1:)"
+      R"(123456789012:secret:db-AbCdEf"]}]})";
+  auto put = Call<bool>(
+      [&](auto done) { iam_->PutRolePolicy("web-exec", "wharf-secrets", policy, done); });
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  auto got =
+      Call<std::string>([&](auto done) { iam_->GetRolePolicy("web-exec", "wharf-secrets", done); });
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(got.value(), nullptr, false), nlohmann::json::parse(policy));
+  auto names =
+      Call<std::vector<std::string>>([&](auto done) { iam_->ListRolePolicies("web-exec", done); });
+  ASSERT_TRUE(names.ok()) << names.status().ToString();
+  EXPECT_EQ(names.value(), (std::vector<std::string>{"wharf-secrets"}));
+
+  auto deleted =
+      Call<bool>([&](auto done) { iam_->DeleteRolePolicy("web-exec", "wharf-secrets", done); });
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  auto missing =
+      Call<std::string>([&](auto done) { iam_->GetRolePolicy("web-exec", "wharf-secrets", done); });
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), "NoSuchEntity");
+
+  const std::string ec2_trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                iam_->UpdateAssumeRolePolicy("web-exec", ec2_trust, done);
+              }).ok());
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                iam_->TagRole("web-exec", {{"app", "shop2"}, {"team", "web"}}, done);
+              }).ok());
+  auto role = Call<IamRole>([&](auto done) { iam_->GetRole("web-exec", done); });
+  ASSERT_TRUE(role.ok()) << role.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(role->assume_role_policy_document, nullptr, false),
+            nlohmann::json::parse(ec2_trust));
+  EXPECT_EQ(role->tags, (std::map<std::string, std::string>{{"app", "shop2"}, {"team", "web"}}));
+}
+
 }  // namespace
 }  // namespace wharf::aws

@@ -1,4 +1,5 @@
 // LogsClient against the local cloud (localcloud/): one cloud per suite.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -248,6 +249,23 @@ TEST_F(LogsClientLocalCloudTest, AnEcsTaskWritesItsExitToItsLogGroup) {
   ASSERT_TRUE(exited.ok()) << exited.status().ToString();
   ASSERT_EQ(exited->events.size(), 1u);
   EXPECT_EQ(exited->events[0].log_stream_name, get.log_stream_name);
+}
+
+TEST_F(LogsClientLocalCloudTest, TagsByArn) {
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                logs_->CreateLogGroup("/ecs/tagged", {{"app", "shop"}}, done);
+              }).ok());
+  auto groups = Describe("/ecs/tagged");
+  ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+  ASSERT_EQ(groups->size(), 1u);
+  const std::string arn = groups->front().arn;
+  ASSERT_TRUE(Call<bool>([&](auto done) {
+                logs_->TagResource(arn, {{"team", "web"}}, done);
+              }).ok());
+  auto tags = Call<std::map<std::string, std::string>>(
+      [&](auto done) { logs_->ListTagsForResource(arn, done); });
+  ASSERT_TRUE(tags.ok()) << tags.status().ToString();
+  EXPECT_EQ(tags.value(), (std::map<std::string, std::string>{{"app", "shop"}, {"team", "web"}}));
 }
 
 }  // namespace
