@@ -175,8 +175,8 @@ void Controller::Reconcile(const std::string& app) {
     if (desired->spec.retention().retain_log_group()) {
       retain.insert(RefKey(v1::LOG_GROUP, LogGroupName(desired->spec)));
     }
-    StartPlan(app, PlanDestroy(app, ExpandApp(desired->spec), retain), desired->spec_hash,
-              /*destroy=*/true);
+    StartPlan(app, PlanDestroy(app, GraphFor(app, *desired), retain), desired->spec_hash,
+              Purpose::kDestroy);
     return;
   }
   if (desired->removed) {
@@ -203,7 +203,12 @@ void Controller::Reconcile(const std::string& app) {
 
   if (auto it = destroyed_.find(app); it != destroyed_.end()) {
     if (it->second != desired->spec_hash) {
-      destroyed_.erase(it);  // the spec changed since: the app comes back
+      // The spec changed since: the app comes back.
+      v1::JournalRecord cleared;
+      cleared.mutable_destroy()->set_app(app);
+      cleared.mutable_destroy()->set_phase(v1::DestroyState::CLEARED);
+      if (!Record(std::move(cleared))) return;
+      destroyed_.erase(it);
     } else {
       status.set_phase(v1::APP_PHASE_DESTROYED);
       status.set_spec_hash(desired->spec_hash);
@@ -215,45 +220,117 @@ void Controller::Reconcile(const std::string& app) {
     }
   }
 
-  v1::Plan plan = Diff(app, ExpandApp(desired->spec), observed_.LookupFor(app),
+  if (options_.refresh_before_plan) {
+    StartPlan(app, PlanObserve(app, GraphFor(app, *desired)), desired->spec_hash,
+              Purpose::kRefresh);
+    return;
+  }
+  PlanAndApply(app);
+}
+
+const std::vector<v1::Resource>& Controller::GraphFor(const std::string& app,
+                                                      const DesiredApp& desired) {
+  auto& [hash, graph] = graphs_[app];
+  if (hash != desired.spec_hash || graph.empty()) {
+    graph = ExpandApp(desired.spec);
+    hash = desired.spec_hash;
+  }
+  return graph;
+}
+
+void Controller::PlanAndApply(const std::string& app) {
+  const DesiredApp* desired = desired_.Find(app);
+  if (desired == nullptr || !desired->has_spec) {
+    queue_.Done(app);
+    return;
+  }
+  v1::AppStatus status;
+  status.set_spec_hash(desired->spec_hash);
+  v1::Plan plan = Diff(app, GraphFor(app, *desired), observed_.LookupFor(app),
                        observed_.RefsForApp(app));
   if (plan.actions().empty()) {
-    status.set_spec_hash(desired->spec_hash);
     status.set_phase(v1::APP_PHASE_CONVERGED);
     status.set_message("in sync");
-    PublishApp(app, status, correlation_id);
+    PublishApp(app, status, ids_.Next("rec"));
     queue_.Done(app);
     queue_.Forget(app);
     return;
   }
-  StartPlan(app, std::move(plan), desired->spec_hash, /*destroy=*/false);
+  if (desired->spec.policy().mode() == v1::OBSERVE_ONLY) {
+    // Report what differs; change nothing.
+    std::string message;
+    int drifted = 0;
+    for (const auto& a : plan.actions()) {
+      if (a.resource().ref().kind() == v1::PREFLIGHT) continue;
+      ++drifted;
+      if (!message.empty()) message += "; ";
+      message += v1::ActionVerb_Name(a.verb()) + " " +
+                 v1::ResourceKind_Name(a.resource().ref().kind()) + " " +
+                 a.resource().ref().name();
+      for (const auto& c : a.changes()) {
+        message += " " + c.path() + " " + (c.before().empty() ? "(none)" : c.before()) + " -> " +
+                   c.after();
+      }
+    }
+    status.set_phase(v1::APP_PHASE_DRIFTED);
+    status.set_message(std::to_string(drifted) +
+                       " resource(s) differ from the spec (observe-only: not corrected): " +
+                       message);
+    PublishApp(app, status, ids_.Next("rec"));
+    counters_.Increment("drift_reported");
+    queue_.Done(app);
+    queue_.Forget(app);
+    return;
+  }
+  StartPlan(app, std::move(plan), desired->spec_hash, Purpose::kApply);
 }
 
 void Controller::StartPlan(const std::string& app, v1::Plan plan, const std::string& spec_hash,
-                           bool destroy) {
-  plan.set_id(ids_.Next("plan"));
+                           Purpose purpose) {
+  plan.set_id(ids_.Next(purpose == Purpose::kRefresh ? "refresh" : "plan"));
   plan.set_spec_hash(spec_hash);
   for (auto& action : *plan.mutable_actions()) action.set_correlation_id(plan.id());
+  static const char* kPurpose[] = {"refresh", "apply", "destroy"};
   Logger("controller")
       ->info("app={} req={} {} plan has {} action(s)", app, plan.id(),
-             destroy ? "destroy" : "apply", plan.actions_size());
+             kPurpose[static_cast<int>(purpose)], plan.actions_size());
+  if (purpose != Purpose::kRefresh) {
+    v1::JournalRecord started;
+    *started.mutable_plan_started()->mutable_plan() = plan;
+    started.mutable_plan_started()->set_spec_hash(spec_hash);
+    started.mutable_plan_started()->set_purpose(kPurpose[static_cast<int>(purpose)]);
+    if (!Record(std::move(started))) return;
+  }
   v1::AppStatus status;
   status.set_spec_hash(spec_hash);
   status.set_plan_id(plan.id());
   status.set_actions_total(plan.actions_size());
-  status.set_phase(destroy ? v1::APP_PHASE_DESTROYING : v1::APP_PHASE_PLANNING);
-  status.set_message(std::to_string(plan.actions_size()) + " action(s) planned");
+  switch (purpose) {
+    case Purpose::kRefresh:
+      status.set_phase(v1::APP_PHASE_PLANNING);
+      status.set_message("reading " + std::to_string(plan.actions_size()) +
+                         " resource(s) from AWS");
+      break;
+    case Purpose::kApply:
+      status.set_phase(v1::APP_PHASE_PLANNING);
+      status.set_message(std::to_string(plan.actions_size()) + " action(s) planned");
+      break;
+    case Purpose::kDestroy:
+      status.set_phase(v1::APP_PHASE_DESTROYING);
+      status.set_message(std::to_string(plan.actions_size()) + " resource(s) to remove");
+      break;
+  }
   PublishApp(app, status, plan.id());
 
   AppRun& run = runs_[app];
   run.correlation_id = plan.id();
   run.spec_hash = spec_hash;
-  run.destroy = destroy;
+  run.purpose = purpose;
   run.runner = std::make_unique<PlanRunner>(plan, options_.max_action_attempts);
   for (const auto& action : plan.actions()) {
     PublishAction(action, v1::ACTION_STATE_QUEUED, plan.id(), 0, "", "");
   }
-  if (!destroy) {
+  if (purpose == Purpose::kApply) {
     status.set_phase(v1::APP_PHASE_APPLYING);
     status.set_message("applying");
     PublishApp(app, status, plan.id());
@@ -269,6 +346,18 @@ void Controller::SubmitReady(const std::string& app, AppRun& run) {
 void Controller::Submit(const std::string& app, v1::Action action) {
   // Inputs are read from what the actions this one depends on reported.
   ResolvedResource resolved = ResolveInputs(action.resource(), observed_.LookupFor(app));
+  if (!resolved.unresolved.empty() && action.verb() == v1::OBSERVE) {
+    // What it would be looked up in does not exist: neither does it.
+    v1::ActionResult absent;
+    absent.set_action_id(action.id());
+    absent.set_app(app);
+    absent.set_attempt(static_cast<uint32_t>(runs_[app].runner->attempts(action.id())));
+    absent.set_outcome(v1::SUCCEEDED);
+    *absent.mutable_observed()->mutable_ref() = action.resource().ref();
+    absent.mutable_observed()->set_app(app);
+    asio::post(io_, [this, absent] { OnResult(absent); });
+    return;
+  }
   if (!resolved.unresolved.empty() && action.verb() != v1::DELETE) {
     v1::ActionResult failed;
     failed.set_action_id(action.id());
@@ -283,6 +372,15 @@ void Controller::Submit(const std::string& app, v1::Action action) {
     return;
   }
   *action.mutable_resource() = std::move(resolved.resource);
+  if (action.verb() != v1::OBSERVE) {
+    v1::JournalRecord dispatched;
+    auto* t = dispatched.mutable_action();
+    t->set_plan_id(action.correlation_id());
+    t->set_action_id(action.id());
+    t->set_state(v1::ACTION_STATE_DISPATCHED);
+    t->set_attempt(static_cast<uint32_t>(runs_[app].runner->attempts(action.id())));
+    if (!Record(std::move(dispatched))) return;
+  }
   dispatcher_.Submit(action);
 }
 
@@ -324,6 +422,22 @@ void Controller::OnResult(const v1::ActionResult& result) {
   }
   PlanRunner& runner = *run->runner;
   const v1::Action& action = *runner.Find(result.action_id());
+  if (action.verb() != v1::OBSERVE && runner.in_flight(result.action_id())) {
+    v1::JournalRecord answered;
+    auto* t = answered.mutable_action();
+    t->set_plan_id(run->correlation_id);
+    t->set_action_id(result.action_id());
+    t->set_state(result.outcome() == v1::SUCCEEDED ? v1::ACTION_STATE_SUCCEEDED
+                                                   : v1::ACTION_STATE_FAILED);
+    t->set_attempt(result.attempt());
+    *t->mutable_result() = result;
+    if (!t->result().observed().has_ref()) {
+      *t->mutable_result()->mutable_observed()->mutable_ref() = action.resource().ref();
+    }
+    t->mutable_result()->mutable_observed()->set_app(app);
+    if (action.verb() == v1::DELETE) t->mutable_result()->mutable_observed()->clear_id();
+    if (!Record(std::move(answered))) return;
+  }
   if (result.outcome() == v1::SUCCEEDED) {
     v1::Resource observed = result.observed();
     if (!observed.has_ref()) *observed.mutable_ref() = action.resource().ref();
@@ -382,14 +496,35 @@ void Controller::FinishIfDone(const std::string& app) {
   PlanRunner& runner = *it->second.runner;
   auto state = runner.state();
   if (state == PlanRunner::State::kRunning) return;
+  const Purpose purpose = it->second.purpose;
+  if (purpose == Purpose::kRefresh && state == PlanRunner::State::kSucceeded) {
+    runs_.erase(it);
+    PlanAndApply(app);
+    Pump();
+    return;
+  }
   v1::AppStatus status;
   status.set_plan_id(runner.plan().id());
   status.set_spec_hash(it->second.spec_hash);
   status.set_actions_total(runner.total());
   status.set_actions_done(runner.succeeded());
   std::string correlation_id = it->second.correlation_id;
-  const bool destroy = it->second.destroy;
-  if (state == PlanRunner::State::kSucceeded && destroy) {
+  if (purpose != Purpose::kRefresh) {
+    v1::JournalRecord finished;
+    finished.mutable_plan_finished()->set_plan_id(runner.plan().id());
+    finished.mutable_plan_finished()->set_app(app);
+    finished.mutable_plan_finished()->set_succeeded(state == PlanRunner::State::kSucceeded);
+    if (state != PlanRunner::State::kSucceeded) {
+      *finished.mutable_plan_finished()->mutable_error() = runner.error();
+    }
+    if (!Record(std::move(finished))) return;
+  }
+  if (state == PlanRunner::State::kSucceeded && purpose == Purpose::kDestroy) {
+    v1::JournalRecord destroyed;
+    destroyed.mutable_destroy()->set_app(app);
+    destroyed.mutable_destroy()->set_phase(v1::DestroyState::DESTROYED);
+    destroyed.mutable_destroy()->set_spec_hash(it->second.spec_hash);
+    if (!Record(std::move(destroyed))) return;
     status.set_phase(v1::APP_PHASE_DESTROYED);
     status.set_message("destroyed: " + std::to_string(runner.total()) + " resource(s) removed");
     destroying_.erase(app);
@@ -402,13 +537,119 @@ void Controller::FinishIfDone(const std::string& app) {
   } else {
     status.set_phase(v1::APP_PHASE_FAILED);
     *status.mutable_error() = runner.error();
-    status.set_message(ErrorText(runner.error()));
+    status.set_message((purpose == Purpose::kRefresh ? "reading AWS failed: " : "") +
+                       ErrorText(runner.error()));
     // Terminal: the next spec change, or the periodic resync, tries again.
   }
   runs_.erase(it);
   PublishApp(app, status, correlation_id);
+  CompactIfDue();
   queue_.Done(app);
   Pump();
+}
+
+bool Controller::Record(v1::JournalRecord record) {
+  if (options_.journal == nullptr) return true;
+  record.set_unix_ms(clock_.NowUnixMs());
+  wharf::Status s = options_.journal->Append(record);
+  if (s.ok()) return true;
+  counters_.Increment("journal_failures");
+  Logger("controller")->critical("cannot write the journal; stopping: {}", s.ToString());
+  if (options_.on_journal_failure) {
+    options_.on_journal_failure(s);
+  } else {
+    std::abort();
+  }
+  return false;
+}
+
+void Controller::CompactIfDue() {
+  Journal* journal = options_.journal;
+  if (journal == nullptr || !journal->ShouldCompact() || !runs_.empty()) return;
+  // Only what a restart needs: applied specs, destroys, observed resources.
+  std::vector<v1::JournalRecord> snapshot;
+  for (const auto& name : desired_.Apps()) {
+    const DesiredApp* d = desired_.Find(name);
+    if (d->from_cli && d->has_spec) {
+      v1::JournalRecord r;
+      auto* spec = r.mutable_applied_spec()->mutable_spec();
+      spec->set_file(d->file);
+      *spec->mutable_spec() = d->spec;
+      spec->set_spec_hash(d->spec_hash);
+      snapshot.push_back(std::move(r));
+    }
+    for (const auto& resource : observed_.ForApp(name)) {
+      v1::JournalRecord r;
+      *r.mutable_observed()->mutable_resource() = resource;
+      snapshot.push_back(std::move(r));
+    }
+  }
+  for (const auto& [app, hash] : destroyed_) {
+    v1::JournalRecord r;
+    r.mutable_destroy()->set_app(app);
+    r.mutable_destroy()->set_phase(v1::DestroyState::DESTROYED);
+    r.mutable_destroy()->set_spec_hash(hash);
+    snapshot.push_back(std::move(r));
+  }
+  for (const auto& app : destroying_) {
+    v1::JournalRecord r;
+    r.mutable_destroy()->set_app(app);
+    r.mutable_destroy()->set_phase(v1::DestroyState::DESTROYING);
+    snapshot.push_back(std::move(r));
+  }
+  if (wharf::Status s = journal->Compact(snapshot); !s.ok()) {
+    Logger("controller")->error("journal compaction failed: {}", s.ToString());
+  }
+}
+
+wharf::Status Controller::Recover() {
+  if (options_.journal == nullptr) return wharf::Status::Ok();
+  int records = 0;
+  wharf::Status s = options_.journal->Replay([&](const v1::JournalRecord& r) {
+    ++records;
+    switch (r.entry_case()) {
+      case v1::JournalRecord::kAppliedSpec:
+        desired_.ApplyFromCli(r.applied_spec().spec());
+        break;
+      case v1::JournalRecord::kDestroy: {
+        const auto& d = r.destroy();
+        if (d.phase() == v1::DestroyState::DESTROYING) {
+          destroying_.insert(d.app());
+        } else if (d.phase() == v1::DestroyState::DESTROYED) {
+          destroying_.erase(d.app());
+          destroyed_[d.app()] = d.spec_hash();
+        } else {
+          destroying_.erase(d.app());
+          destroyed_.erase(d.app());
+        }
+        break;
+      }
+      case v1::JournalRecord::kObserved:
+        if (r.observed().deleted()) {
+          observed_.Erase(r.observed().resource().app(), r.observed().resource().ref());
+        } else {
+          observed_.Put(r.observed().resource());
+        }
+        break;
+      case v1::JournalRecord::kAction:
+        if (r.action().state() == v1::ACTION_STATE_SUCCEEDED) {
+          const auto& seen = r.action().result().observed();
+          if (seen.id().empty()) {
+            observed_.Erase(seen.app(), seen.ref());
+          } else {
+            observed_.Put(seen);
+          }
+        }
+        break;
+      default:
+        break;  // plans and their ends: the reconcile after sync re-plans
+    }
+  });
+  if (!s.ok()) return s;
+  Logger("controller")
+      ->info("journal replayed: {} record(s), {} app(s) applied from the CLI, {} destroyed",
+             records, desired_.Apps().size(), destroyed_.size());
+  return wharf::Status::Ok();
 }
 
 void Controller::PublishApp(const std::string& app, v1::AppStatus status,
@@ -432,6 +673,8 @@ void Controller::PublishAction(const v1::Action& action, v1::ActionState state,
                                const std::string& correlation_id, uint32_t attempt,
                                const std::string& executor_id, const std::string& message,
                                const v1::ActionResult* result) {
+  // Refresh reads are not worth an event each; the app's status says it.
+  if (action.verb() == v1::OBSERVE) return;
   v1::Envelope envelope;
   envelope.set_correlation_id(correlation_id);
   auto* s = envelope.mutable_action_status();
@@ -544,6 +787,21 @@ v1::ControlReply Controller::HandleApply(const v1::ApplyRequest& request) {
   const std::string& app = spec.spec().name();
   applied->set_app(app);
   applied->set_spec_hash(spec.spec_hash());
+  v1::JournalRecord record;
+  *record.mutable_applied_spec()->mutable_spec() = spec;
+  if (!Record(std::move(record))) {
+    reply.set_error("the controller cannot write its journal");
+    return reply;
+  }
+  if (destroyed_.count(app)) {
+    v1::JournalRecord cleared;
+    cleared.mutable_destroy()->set_app(app);
+    cleared.mutable_destroy()->set_phase(v1::DestroyState::CLEARED);
+    if (!Record(std::move(cleared))) {
+      reply.set_error("the controller cannot write its journal");
+      return reply;
+    }
+  }
   destroyed_.erase(app);
   desired_.ApplyFromCli(spec);
   // Reconciled even when the spec is unchanged: `apply` also corrects drift.
@@ -557,6 +815,13 @@ v1::ControlReply Controller::HandleDestroy(const v1::DestroyRequest& request) {
   if (desired == nullptr || !desired->has_spec) {
     reply.set_error("no app named '" + request.app() +
                     "' is known to the controller (wharf status lists them)");
+    return reply;
+  }
+  v1::JournalRecord record;
+  record.mutable_destroy()->set_app(request.app());
+  record.mutable_destroy()->set_phase(v1::DestroyState::DESTROYING);
+  if (!Record(std::move(record))) {
+    reply.set_error("the controller cannot write its journal");
     return reply;
   }
   destroying_.insert(request.app());

@@ -15,6 +15,7 @@
 #include "common/bus/event_sink.h"
 #include "controller/action_dispatcher.h"
 #include "controller/desired_store.h"
+#include "controller/journal.h"
 #include "controller/observed_cache.h"
 #include "controller/plan_runner.h"
 #include "controller/work_queue.h"
@@ -45,6 +46,16 @@ class Controller {
     // Spec -> desired graph; empty: Expand with `region`. Tests of the
     // reconcile loop give a smaller graph.
     std::function<std::vector<v1::Resource>(const v1::AppSpec&)> expand;
+    // Read every resource from AWS (an OBSERVE plan) before planning, so
+    // drift and a restart are seen. Off only in tests of other mechanics.
+    bool refresh_before_plan = true;
+    // Where plans, action transitions, applied specs and destroys are
+    // recorded before they are acted on; nullptr: nothing is recorded.
+    Journal* journal = nullptr;
+    // Called when the journal cannot be written: the controller must not
+    // act on what it cannot record. Default: log and abort (the supervisor
+    // restarts the controller, which replays the journal).
+    std::function<void(const wharf::Status&)> on_journal_failure;
     // Every app is reconciled again this often (level-based safety net).
     std::chrono::milliseconds resync_period{60'000};
     // How often to ask unsynced watchers for a snapshot.
@@ -68,14 +79,18 @@ class Controller {
   v1::ControlReply HandleControl(const v1::ControlRequest& request);
 
   bool synced() const;
+  // Restores applied specs, destroys and observed resources from the
+  // journal's records. Call before Start().
+  wharf::Status Recover();
   v1::StatusReply Status(const std::string& app) const;
 
  private:
+  enum class Purpose { kRefresh, kApply, kDestroy };
   struct AppRun {
     std::unique_ptr<PlanRunner> runner;
     std::string correlation_id;
     std::string spec_hash;
-    bool destroy = false;
+    Purpose purpose = Purpose::kApply;
   };
 
   void Enqueue(const std::vector<std::string>& apps);
@@ -100,7 +115,16 @@ class Controller {
   v1::ControlReply HandleDestroy(const v1::DestroyRequest& request);
   // Starts running `plan` for `app` (publishing its events).
   void StartPlan(const std::string& app, v1::Plan plan, const std::string& spec_hash,
-                 bool destroy);
+                 Purpose purpose);
+  // Diffs the app against what was observed and applies the difference (or
+  // reports it, for an observe-only app). Ends the reconcile when nothing
+  // is to be done.
+  void PlanAndApply(const std::string& app);
+  // The app's desired graph, cached by spec hash.
+  const std::vector<v1::Resource>& GraphFor(const std::string& app, const DesiredApp& desired);
+  // Appends to the journal (when there is one); false when it failed.
+  bool Record(v1::JournalRecord record);
+  void CompactIfDue();
 
   asio::io_context& io_;
   bus::EventSink& events_;
@@ -119,6 +143,8 @@ class Controller {
   std::map<std::string, std::string> destroyed_;
   // Apps whose destroy plan is still to finish.
   std::set<std::string> destroying_;
+  // app -> (spec hash, its graph).
+  std::map<std::string, std::pair<std::string, std::vector<v1::Resource>>> graphs_;
   std::map<std::string, v1::AppStatus> status_;            // app -> last published status
   std::map<std::string, uint64_t> last_sequence_;          // source -> last sequence seen
   std::set<std::string> watchers_synced_;                  // watcher kinds

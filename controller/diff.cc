@@ -331,6 +331,22 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
   return plan;
 }
 
+v1::Plan PlanObserve(const std::string& app, const std::vector<v1::Resource>& desired) {
+  v1::Plan plan;
+  plan.set_app(app);
+  std::set<Key> included;
+  for (const auto& r : desired) {
+    if (r.ref().kind() == v1::PREFLIGHT) continue;
+    v1::Action action = MakeAction(app, v1::OBSERVE, r);
+    for (const auto& dep : r.depends_on()) {
+      if (included.count(KeyOf(dep))) action.add_depends_on(ActionId(app, dep, v1::OBSERVE));
+    }
+    included.insert(KeyOf(r.ref()));
+    *plan.add_actions() = std::move(action);
+  }
+  return plan;
+}
+
 v1::Plan PlanDestroy(const std::string& app, const std::vector<v1::Resource>& desired,
                      const std::set<std::string>& retain) {
   v1::Plan plan;

@@ -44,6 +44,11 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
 v1::Plan PlanDestroy(const std::string& app, const std::vector<v1::Resource>& desired,
                      const std::set<std::string>& retain);
 
+// The plan that reads every resource of `desired` from AWS (OBSERVE, no
+// write), each after the resources whose outputs it needs for the lookup.
+// Pure.
+v1::Plan PlanObserve(const std::string& app, const std::vector<v1::Resource>& desired);
+
 // Field-level differences of `desired` against `observed` (paths like
 // "tags.team"); empty when they match after normalization.
 std::vector<v1::FieldChange> DiffProperties(const google::protobuf::Struct& desired,

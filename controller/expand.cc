@@ -112,6 +112,12 @@ T Or(T v, T fallback) {
   return v != T{} ? v : fallback;
 }
 
+// The image lives outside the app's ECR repository (marked external, or
+// given by URI only).
+bool ExternalImage(const v1::AppSpec& spec) {
+  return spec.image().external() || spec.image().repository().empty();
+}
+
 bool BlueGreen(const v1::AppSpec& spec) {
   auto s = spec.deployment().strategy();
   return s == v1::BLUE_GREEN || s == v1::CANARY || s == v1::LINEAR;
@@ -151,7 +157,7 @@ AlarmMetricInfo MetricInfo(v1::AlarmMetric metric) {
 
 void AddPreflight(const v1::AppSpec& spec, std::vector<v1::Resource>* out) {
   Builder b(spec, v1::PREFLIGHT, spec.name() + "-preflight");
-  if (!spec.image().external()) {
+  if (!ExternalImage(spec)) {
     b.Str("image.repository", spec.image().repository())
         .Str("image.tag", spec.image().digest().empty() ? Or<std::string>(spec.image().tag(), "latest")
                                                         : "")
@@ -298,7 +304,7 @@ void AddLoadBalancing(const v1::AppSpec& spec, const std::map<std::string, std::
 
 void AddSupport(const v1::AppSpec& spec, const std::map<std::string, std::string>& tags,
                 std::vector<v1::Resource>* out) {
-  if (!spec.image().external()) {
+  if (!ExternalImage(spec)) {
     out->push_back(Builder(spec, v1::ECR_REPOSITORY, spec.image().repository())
                        .Str("name", spec.image().repository())
                        .Str("image_tag_mutability", "MUTABLE")
@@ -371,7 +377,7 @@ void AddTaskDefinition(const v1::AppSpec& spec, const ExpandOptions& options,
   const auto& image = spec.image();
   const std::string pin =
       image.digest().empty() ? ":" + Or<std::string>(image.tag(), "latest") : "@" + image.digest();
-  if (image.external()) {
+  if (ExternalImage(spec)) {
     td.Str("container.image", image.uri() + pin);
   } else {
     td.Template("container.image",

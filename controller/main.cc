@@ -51,12 +51,25 @@ int main(int argc, char** argv) {
            }},
       clock, counters);
   controller::BusActionDispatcher dispatcher(dispatch);
+  // The journal: what the controller was doing when it last stopped.
+  auto journal = controller::Journal::Open(config->state_dir() + "/journal");
+  if (!journal.ok()) {
+    log->error("cannot open the journal: {}", journal.status().ToString());
+    return 1;
+  }
   controller::Controller::Options options;
   options.region = config->aws().region();
+  options.resync_period = std::chrono::milliseconds(config->drift_poll_ms());
+  options.journal = journal->get();
   options.required_watchers = {config->required_watchers().begin(),
                                config->required_watchers().end()};
   ctl =
       std::make_unique<controller::Controller>(io, publisher, dispatcher, clock, counters, options);
+  if (auto recovered = ctl->Recover(); !recovered.ok()) {
+    log->error("cannot replay the journal in {}/journal: {}", config->state_dir(),
+               recovered.ToString());
+    return 1;
+  }
   bus::Subscriber events(
       io, sockets, config->bus().subscribe(), {"spec_", "component_health"},
       [&](const v1::Envelope& e) { ctl->OnEnvelope(e); }, counters);

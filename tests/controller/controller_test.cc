@@ -43,6 +43,7 @@ class ControllerTest : public testing::Test {
     Controller::Options o;
     o.required_watchers = {"spec"};
     o.max_action_attempts = 2;
+    o.refresh_before_plan = false;
     // The reconcile loop's mechanics, on a one-resource graph.
     o.expand = [](const v1::AppSpec& spec) {
       v1::Resource cluster;

@@ -147,12 +147,12 @@ class StackFixture : public ::testing::Test {
   std::vector<v1::Envelope> events_;  // guarded by mu_
 };
 
+// An app whose image lives outside ECR (nothing to push before applying).
 inline std::string MinimalSpec(const std::string& name) {
   return "name: " + name +
          "\n"
-         "image:\n  repository: " +
-         name +
-         "\n  tag: v1\n"
+         "image:\n  external: true\n  uri: public.ecr.aws/docker/library/python\n"
+         "  tag: v1\n"
          "compute:\n  cpu: 256\n  memory: 512\n"
          "container:\n  port: 8000\n";
 }
