@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 #include <google/protobuf/util/json_util.h>
 
@@ -130,11 +131,16 @@ void DiffStruct(const google::protobuf::Struct& desired, const google::protobuf:
                 const std::string& prefix, const Overlay& overlay,
                 std::vector<v1::FieldChange>* out) {
   // Sorted keys so the plan reads the same on every run; inputs add keys.
-  std::map<std::string, const google::protobuf::Value*> keys;
   static const google::protobuf::Value kNull;
+  struct Entry {
+    std::string_view key;
+    const google::protobuf::Value* value;
+  };
+  std::vector<Entry> keys;
+  keys.reserve(static_cast<size_t>(desired.fields().size()) + overlay.size());
   for (const auto& [key, value] : desired.fields()) {
     if (prefix.empty() && key == "create_only") continue;
-    keys[key] = &value;
+    keys.push_back({key, &value});
   }
   for (const auto& [path, value] : overlay) {
     if (!prefix.empty() &&
@@ -142,17 +148,27 @@ void DiffStruct(const google::protobuf::Struct& desired, const google::protobuf:
          path[prefix.size()] != '.')) {
       continue;
     }
-    std::string rest = prefix.empty() ? path : path.substr(prefix.size() + 1);
-    std::string key = rest.substr(0, rest.find('.'));
-    keys.emplace(key, &kNull);
+    std::string_view rest(path);
+    if (!prefix.empty()) rest.remove_prefix(prefix.size() + 1);
+    std::string_view key = rest.substr(0, rest.find('.'));
+    bool known = std::any_of(keys.begin(), keys.end(), [&](const Entry& e) { return e.key == key; });
+    if (!known) keys.push_back({key, &kNull});
   }
+  std::sort(keys.begin(), keys.end(),
+            [](const Entry& x, const Entry& y) { return x.key < y.key; });
+  std::string path;
   for (const auto& [key, value] : keys) {
-    std::string path = prefix.empty() ? key : prefix + "." + key;
     const google::protobuf::Value* obs = nullptr;
     if (observed != nullptr) {
-      auto it = observed->fields().find(key);
+      auto it = observed->fields().find(std::string(key));
       if (it != observed->fields().end()) obs = &it->second;
     }
+    // Cheap exit for the common case: no input here, equal values.
+    const bool scalar = value->kind_case() != google::protobuf::Value::kStructValue;
+    if (overlay.empty() && scalar && obs != nullptr && SameValue(*value, *obs)) continue;
+    path.assign(prefix);
+    if (!path.empty()) path += '.';
+    path.append(key);
     if (const google::protobuf::Value* in = overlay.empty() ? nullptr : OverlayAt(overlay, path)) {
       DiffValue(path, *in, obs, {}, out);
     } else {
@@ -228,6 +244,8 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
   // Whether an action so far changes outputs later resources may read.
   bool outputs_change = false;
   static const google::protobuf::Map<std::string, std::string> kNoInputs;
+  static const std::vector<const v1::Resource*> kNoResources;
+  size_t seen_present = 0;  // desired resources observed present (not VPC)
   std::vector<std::string> apply_ids;
   const v1::Resource* preflight = nullptr;
   for (const auto& resource : desired) {
@@ -237,6 +255,7 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
     }
     const v1::Resource* seen = observed(resource.ref());
     if (seen != nullptr && seen->id().empty()) seen = nullptr;  // looked for, absent
+    if (seen != nullptr && resource.ref().kind() != v1::VPC) ++seen_present;
     v1::ActionVerb verb = v1::CREATE;
     std::vector<v1::FieldChange> changes;
     if (seen != nullptr) {
@@ -304,11 +323,18 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
     apply_ids.push_back(plan.actions(0).id());
   }
 
-  // Prune: what is known of the app but no longer desired.
-  std::set<Key> wanted;
-  for (const auto& r : desired) wanted.insert(KeyOf(r.ref()));
-  std::vector<const v1::Resource*> orphans;
+  // Prune: what is known of the app but no longer desired. Every desired
+  // resource seen is known, so more known ones than that means orphans.
+  size_t known_present = 0;
   for (const v1::Resource* r : known) {
+    known_present += r->ref().kind() != v1::VPC && r->ref().kind() != v1::PREFLIGHT && !r->id().empty();
+  }
+  std::set<Key> wanted;
+  if (known_present > seen_present) {
+    for (const auto& r : desired) wanted.insert(KeyOf(r.ref()));
+  }
+  std::vector<const v1::Resource*> orphans;
+  for (const v1::Resource* r : known_present > seen_present ? known : kNoResources) {
     if (r->ref().kind() == v1::VPC || r->ref().kind() == v1::PREFLIGHT || r->id().empty() ||
         wanted.count(KeyOf(r->ref()))) {
       continue;

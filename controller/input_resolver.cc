@@ -1,5 +1,6 @@
 #include "controller/input_resolver.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/model/struct_path.h"
@@ -21,8 +22,8 @@ std::vector<std::string> Split(const std::string& s, char sep) {
 
 // The output named by `text`, or false when it is not known.
 bool Lookup(const std::string& text, const ObservedLookup& observed, std::string* value) {
-  v1::ResourceRef ref;
-  std::string output;
+  thread_local v1::ResourceRef ref;  // scratch, to spare an allocation per lookup
+  thread_local std::string output;
   if (!ParseOutputRef(text, &ref, &output)) return false;
   const v1::Resource* r = observed(ref);
   if (r == nullptr || r->id().empty()) return false;
@@ -69,15 +70,22 @@ bool ParseOutputRef(const std::string& text, v1::ResourceRef* ref, std::string* 
 ResolvedInputs ResolveInputValues(const v1::Resource& desired, const ObservedLookup& observed) {
   ResolvedInputs out;
   // In path order, so the result does not depend on map iteration order.
-  const std::map<std::string, std::string> inputs(desired.inputs().begin(), desired.inputs().end());
-  for (const auto& [path, text] : inputs) {
+  std::vector<std::pair<const std::string*, const std::string*>> inputs;
+  inputs.reserve(static_cast<size_t>(desired.inputs().size()));
+  for (const auto& [path, text] : desired.inputs()) inputs.emplace_back(&path, &text);
+  std::sort(inputs.begin(), inputs.end(),
+            [](const auto& x, const auto& y) { return *x.first < *y.first; });
+  for (const auto& [path_ptr, text_ptr] : inputs) {
+    const std::string& path = *path_ptr;
+    const std::string& text = *text_ptr;
     const bool list = path.size() > 2 && path.compare(path.size() - 2, 2, "[]") == 0;
     std::string target = list ? path.substr(0, path.size() - 2) : path;
     google::protobuf::Value value;
     bool ok = true;
     if (list) {
       auto* values = value.mutable_list_value();
-      for (const auto& ref : Split(text, ',')) {
+      for (const auto& ref : text.find(',') == std::string::npos ? std::vector<std::string>{text}
+                                                                  : Split(text, ',')) {
         std::string got;
         if (!Lookup(ref, observed, &got)) {
           ok = false;

@@ -1,5 +1,7 @@
 #include "controller/observed_cache.h"
 
+#include <string_view>
+
 namespace wharf::controller {
 
 void ObservedCache::Put(const v1::Resource& resource) {
@@ -11,7 +13,9 @@ void ObservedCache::Erase(const std::string& app, const v1::ResourceRef& ref) {
 }
 
 const v1::Resource* ObservedCache::Find(const std::string& app, const v1::ResourceRef& ref) const {
-  auto it = resources_.find({app, ref.kind(), ref.name()});
+  // Looked up by views: no copy of the names.
+  auto it = resources_.find(std::tuple<std::string_view, int, std::string_view>(
+      app, ref.kind(), ref.name()));
   return it == resources_.end() ? nullptr : &it->second;
 }
 

@@ -26,7 +26,7 @@ class ObservedCache {
 
  private:
   using Key = std::tuple<std::string, int, std::string>;  // app, kind, name
-  std::map<Key, v1::Resource> resources_;
+  std::map<Key, v1::Resource, std::less<>> resources_;
 };
 
 }  // namespace wharf::controller
