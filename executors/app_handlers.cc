@@ -7,6 +7,7 @@
 #include "executors/iam_role_handler.h"
 #include "executors/log_group_handler.h"
 #include "executors/metric_alarm_handler.h"
+#include "executors/preflight_handler.h"
 #include "executors/scalable_target_handler.h"
 #include "executors/scaling_policy_handler.h"
 #include "executors/task_definition_handler.h"
@@ -37,6 +38,10 @@ void RegisterAppHandlers(HandlerRegistry& registry, AwsClients& clients) {
                    std::make_shared<ScalingPolicyHandler>(clients.autoscaling));
   RegisterAllVerbs(registry, v1::METRIC_ALARM,
                    std::make_shared<MetricAlarmHandler>(clients.cloudwatch));
+  // Preflight only reads; it has nothing to delete or observe.
+  auto preflight = std::make_shared<PreflightHandler>(clients);
+  registry.Register(v1::PREFLIGHT, v1::CREATE, preflight);
+  registry.Register(v1::PREFLIGHT, v1::UPDATE, preflight);
 }
 
 }  // namespace wharf::executors
