@@ -31,6 +31,7 @@ EXTENSIONS: tuple[str, ...] = (
     "localcloud.logs",
     "localcloud.alarms",
     "localcloud.traffic",
+    "localcloud.secrets",  # control route: secrets with an exact ARN
 )
 
 # moto services prepared right after start (see LocalCloud.warm_up): what Wharf uses.
