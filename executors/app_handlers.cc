@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "executors/ecr_repository_handler.h"
+#include "executors/ecs_cluster_handler.h"
 #include "executors/ecs_service_handler.h"
 #include "executors/iam_role_handler.h"
 #include "executors/log_group_handler.h"
@@ -36,6 +37,8 @@ void RegisterAppHandlers(HandlerRegistry& registry, AwsClients& clients) {
                    std::make_shared<ScalableTargetHandler>(clients.autoscaling));
   RegisterAllVerbs(registry, v1::SCALING_POLICY,
                    std::make_shared<ScalingPolicyHandler>(clients.autoscaling));
+  // The cluster's CREATE/UPDATE/DELETE are registered by the executor's main.
+  registry.Register(v1::ECS_CLUSTER, v1::OBSERVE, std::make_shared<EcsClusterHandler>(clients.ecs));
   RegisterAllVerbs(registry, v1::METRIC_ALARM,
                    std::make_shared<MetricAlarmHandler>(clients.cloudwatch));
   // Preflight only reads; it has nothing to delete or observe.

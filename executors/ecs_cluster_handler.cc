@@ -52,6 +52,8 @@ void EcsClusterHandler::Handle(const v1::Action& action, Done done) {
       return Update(action, std::move(done));
     case v1::DELETE:
       return Delete(action, std::move(done));
+    case v1::OBSERVE:
+      return Observe(action, std::move(done));
     default: {
       v1::Error error;
       error.set_code("UnsupportedVerb");
@@ -113,6 +115,23 @@ void EcsClusterHandler::Delete(const v1::Action& action, Done done) {
     *gone.mutable_ref() = action.resource().ref();
     gone.set_app(action.app());
     done(Succeeded(gone, deleted.ok()));
+  });
+}
+
+void EcsClusterHandler::Observe(const v1::Action& action, Done done) {
+  const std::string name = action.resource().ref().name();
+  ecs_.DescribeClusters({name}, [action, name, done = std::move(done)](
+                                    aws::Outcome<aws::EcsDescribeClustersResult> found) {
+    if (!found.ok()) return done(Failed(found.error()));
+    for (const auto& cluster : found->clusters) {
+      if (cluster.name == name && cluster.status == "ACTIVE") {
+        return done(Succeeded(ToResource(cluster, action.app()), /*mutated=*/false));
+      }
+    }
+    v1::Resource absent;
+    *absent.mutable_ref() = action.resource().ref();
+    absent.set_app(action.app());
+    done(Succeeded(absent, false));
   });
 }
 

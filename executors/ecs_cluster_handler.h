@@ -11,6 +11,8 @@ namespace wharf::executors {
 //   times, so a re-dispatched action never makes a second cluster.
 // - UPDATE: puts the desired tags on the cluster (TagResource).
 // - DELETE: deletes the cluster; a missing one counts as deleted.
+// - OBSERVE: describes only; a missing or INACTIVE cluster is reported with an
+//   empty id.
 // The observed resource carries the cluster's ARN (id and outputs["arn"]),
 // name and tags. Called on the executor's io thread.
 class EcsClusterHandler final : public ActionHandler {
@@ -25,6 +27,7 @@ class EcsClusterHandler final : public ActionHandler {
   void Create(const v1::Action& action, Done done);
   void Update(const v1::Action& action, Done done);
   void Delete(const v1::Action& action, Done done);
+  void Observe(const v1::Action& action, Done done);
 
   aws::EcsClient& ecs_;
 };

@@ -323,5 +323,24 @@ TEST_F(AppHandlersTest, MetricAlarmIsPutAdoptedCorrectedAndDeleted) {
   EXPECT_TRUE(Cli("cloudwatch describe-alarms --alarm-names shop-5xx")["MetricAlarms"].empty());
 }
 
+// ---------------------------------------------------------------------------
+// ECS_CLUSTER (OBSERVE only; the other verbs are tested beside the handler)
+
+TEST_F(AppHandlersTest, EcsClusterObserveReportsTheClusterOrNothing) {
+  const v1::Resource desired = MakeResource(v1::ECS_CLUSTER, "shop", {{"name", "shop"}});
+  auto missing = Run(v1::OBSERVE, desired);
+  ASSERT_EQ(missing.outcome(), v1::SUCCEEDED) << missing.error().message();
+  EXPECT_TRUE(missing.observed().id().empty());
+  Cli("ecs create-cluster --cluster-name shop --tags key=wharf:app,value=shop "
+      "key=wharf:managed-by,value=wharf");
+  ZeroCounters();
+  auto found = Run(v1::OBSERVE, desired);
+  ASSERT_EQ(found.outcome(), v1::SUCCEEDED) << found.error().message();
+  EXPECT_FALSE(found.mutated());
+  EXPECT_EQ(MutatingCalls(), 0);
+  EXPECT_EQ(found.observed().id(), "arn:aws:ecs:us-east-1:123456789012:cluster/shop");
+  ExpectCarries(desired.properties(), found.observed().properties());
+}
+
 }  // namespace
 }  // namespace wharf::executors
