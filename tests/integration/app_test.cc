@@ -2,6 +2,8 @@
 // local cloud, checked with the AWS CLI (not Wharf); a second apply makes no
 // mutating call; a cpu change makes exactly one new revision and one
 // UpdateService; `wharf destroy` leaves nothing managed by Wharf behind.
+// The example's image and secrets come from scripts/seed-example; without
+// them, preflight stops the plan before any change.
 #include <fstream>
 #include <regex>
 
@@ -64,6 +66,14 @@ class AppTest : public StackFixture {
     return path;
   }
 
+  // scripts/seed-example: the example's ECR repository and image, and its
+  // secrets with their exact ARNs.
+  void SeedExample() {
+    auto seeded = RunCommand(std::string(WHARF_TEST_SOURCE_DIR) + "/scripts/seed-example " +
+                             stack_->cloud_endpoint() + " 2>&1");
+    ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
+  }
+
   static const std::string& Example() {
     static const std::string path =
         std::string(WHARF_TEST_SOURCE_DIR) + "/config/examples/django-app.yaml";
@@ -73,6 +83,7 @@ class AppTest : public StackFixture {
 
 TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) {
   StartStack();
+  ASSERT_NO_FATAL_FAILURE(SeedExample());
   auto plan = Wharf("plan " + Example());
   EXPECT_EQ(plan.exit_code, 2) << plan.output;
   EXPECT_NE(plan.output.find("+ create ECS_SERVICE django-app"), std::string::npos) << plan.output;
@@ -192,6 +203,23 @@ TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) 
   EXPECT_NE(Aws("iam get-role --role-name django-app-execution").exit_code, 0);
   auto clusters = AwsJson("ecs describe-clusters --clusters django-app");
   for (const auto& c : clusters["clusters"]) EXPECT_EQ(c["status"], "INACTIVE");
+  EXPECT_TRUE(unexpected_exits_.empty());
+}
+
+TEST_F(AppTest, PreflightStopsThePlanBeforeAnyChangeWhenImageAndSecretsAreMissing) {
+  StartStack();
+  ResetCounters();
+  auto applied = Wharf("apply --timeout 60 " + Example());
+  EXPECT_NE(applied.exit_code, 0) << applied.output;
+  EXPECT_NE(applied.output.find("PreflightFailed"), std::string::npos) << applied.output;
+  EXPECT_NE(applied.output.find("image django-app:1.4.2"), std::string::npos) << applied.output;
+  for (const char* secret :
+       {"secret:django-app/secret-key-AbCdEf", "secret:django-app/database-url-GhIjKl"}) {
+    EXPECT_NE(applied.output.find(secret), std::string::npos) << secret << "\n" << applied.output;
+  }
+  EXPECT_EQ(Mutations(Counters()), (std::map<std::string, int>{})) << Logs();
+  EXPECT_TRUE(AwsJson("ecr describe-repositories")["repositories"].empty());
+  EXPECT_TRUE(AwsJson("elbv2 describe-load-balancers")["LoadBalancers"].empty());
   EXPECT_TRUE(unexpected_exits_.empty());
 }
 
