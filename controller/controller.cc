@@ -326,7 +326,8 @@ void Controller::StartPlan(const std::string& app, v1::Plan plan, const std::str
   run.correlation_id = plan.id();
   run.spec_hash = spec_hash;
   run.purpose = purpose;
-  run.runner = std::make_unique<PlanRunner>(plan, options_.max_action_attempts);
+  run.runner =
+      std::make_unique<PlanRunner>(plan, options_.max_action_attempts, options_.max_polls);
   for (const auto& action : plan.actions()) {
     PublishAction(action, v1::ACTION_STATE_QUEUED, plan.id(), 0, "", "");
   }
@@ -422,7 +423,8 @@ void Controller::OnResult(const v1::ActionResult& result) {
   }
   PlanRunner& runner = *run->runner;
   const v1::Action& action = *runner.Find(result.action_id());
-  if (action.verb() != v1::OBSERVE && runner.in_flight(result.action_id())) {
+  if (action.verb() != v1::OBSERVE && result.outcome() != v1::IN_PROGRESS &&
+      runner.in_flight(result.action_id())) {
     v1::JournalRecord answered;
     auto* t = answered.mutable_action();
     t->set_plan_id(run->correlation_id);
@@ -462,10 +464,13 @@ void Controller::OnResult(const v1::ActionResult& result) {
                     result.executor_id(), result.mutated() ? "done" : "already in place", &result);
       break;
     default:
-      if (verdict == PlanRunner::Verdict::kRetryLater) {
-        auto delay = runner.RetryDelay(result.action_id());
+      if (verdict == PlanRunner::Verdict::kRetryLater ||
+          verdict == PlanRunner::Verdict::kPollLater) {
+        const bool poll = verdict == PlanRunner::Verdict::kPollLater;
+        auto delay = poll ? options_.poll_interval : runner.RetryDelay(result.action_id());
         PublishAction(action, v1::ACTION_STATE_RETRYING, correlation_id, attempt,
-                      result.executor_id(), ErrorText(result.error()), &result);
+                      result.executor_id(),
+                      (poll ? "waiting: " : "") + ErrorText(result.error()), &result);
         auto timer = std::make_shared<asio::steady_timer>(io_, delay);
         timer->async_wait(
             [this, timer, app, id = result.action_id()](const boost::system::error_code& ec) {

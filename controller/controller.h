@@ -41,6 +41,10 @@ class Controller {
     // Watcher kinds ("spec") that must report a snapshot before any reconcile.
     std::set<std::string> required_watchers{"spec"};
     int max_action_attempts = 5;
+    // How often an IN_PROGRESS action (a service draining) is asked again;
+    // it is given up after max_polls of them.
+    std::chrono::milliseconds poll_interval{2'000};
+    int max_polls = 450;
     // Region of the apps (Expand needs it for the awslogs driver).
     std::string region = "us-east-1";
     // Spec -> desired graph; empty: Expand with `region`. Tests of the

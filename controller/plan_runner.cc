@@ -4,8 +4,8 @@
 
 namespace wharf::controller {
 
-PlanRunner::PlanRunner(v1::Plan plan, int max_attempts)
-    : plan_(std::move(plan)), max_attempts_(std::max(1, max_attempts)) {}
+PlanRunner::PlanRunner(v1::Plan plan, int max_attempts, int max_polls)
+    : plan_(std::move(plan)), max_attempts_(std::max(1, max_attempts)), max_polls_(max_polls) {}
 
 const v1::Action* PlanRunner::Find(const std::string& action_id) const {
   for (const auto& a : plan_.actions()) {
@@ -39,6 +39,13 @@ PlanRunner::Verdict PlanRunner::OnResult(const v1::ActionResult& result) {
     case v1::SUCCEEDED:
       succeeded_.insert(id);
       return Verdict::kContinue;
+    case v1::IN_PROGRESS:
+      if (!failed_ && ++polls_[id] <= max_polls_) {
+        waiting_retry_.insert(id);
+        polling_.insert(id);
+        return Verdict::kPollLater;
+      }
+      [[fallthrough]];
     case v1::FAILED_RETRYABLE:
       if (!failed_ && attempts_[id] < max_attempts_) {
         waiting_retry_.insert(id);
@@ -58,7 +65,7 @@ PlanRunner::Verdict PlanRunner::OnResult(const v1::ActionResult& result) {
 void PlanRunner::Retry(const std::string& action_id) {
   if (!waiting_retry_.erase(action_id) || failed_) return;
   in_flight_.insert(action_id);
-  ++attempts_[action_id];
+  if (!polling_.erase(action_id)) ++attempts_[action_id];
 }
 
 std::chrono::milliseconds PlanRunner::RetryDelay(const std::string& action_id) const {

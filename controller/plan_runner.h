@@ -18,13 +18,17 @@ namespace wharf::controller {
 class PlanRunner {
  public:
   enum class State { kRunning, kSucceeded, kFailed };
-  enum class Verdict { kContinue, kRetryLater, kIgnored };
+  enum class Verdict { kContinue, kRetryLater, kPollLater, kIgnored };
 
-  PlanRunner(v1::Plan plan, int max_attempts);
+  // An IN_PROGRESS action is asked again up to `max_polls` times (at the
+  // caller's poll interval) before it counts as failed.
+  PlanRunner(v1::Plan plan, int max_attempts, int max_polls = 450);
 
   // Actions ready to dispatch now; each is returned once per attempt.
   std::vector<v1::Action> TakeReady();
   // Records a result. kRetryLater: call Retry(action_id) after RetryDelay().
+  // kPollLater: call Retry(action_id) after the poll interval (the action
+  // is not finished; no attempt was used up).
   Verdict OnResult(const v1::ActionResult& result);
   void Retry(const std::string& action_id);
   std::chrono::milliseconds RetryDelay(const std::string& action_id) const;
@@ -41,6 +45,9 @@ class PlanRunner {
  private:
   v1::Plan plan_;
   const int max_attempts_;
+  const int max_polls_;
+  std::map<std::string, int> polls_;
+  std::set<std::string> polling_;
   std::set<std::string> succeeded_;
   std::set<std::string> in_flight_;
   std::set<std::string> waiting_retry_;

@@ -258,8 +258,8 @@ void EcsServiceHandler::Ensure(const v1::Action& action, Done done) {
     if (!found.ok()) return done(Failed(found.error()));
     const std::optional<aws::EcsService>& service = found.value();
     if (service && service->status == "DRAINING") {
-      return done(FailedRetryable("ServiceDraining",
-                                  "ECS service " + Name(desired) +
+      return done(InProgress("ServiceDraining",
+                             "ECS service " + Name(desired) +
                                       " is still draining from a delete; it is created again once "
                                       "ECS reports it INACTIVE"));
     }
@@ -339,7 +339,7 @@ void EcsServiceHandler::Delete(const v1::Action& action, Done done) {
     const std::optional<aws::EcsService>& service = found.value();
     if (!service || service->status == "INACTIVE") return done(Succeeded(Absent(desired), false));
     auto draining = [name = Name(desired)] {
-      return FailedRetryable("ServiceDraining", "ECS service " + name +
+      return InProgress("ServiceDraining", "ECS service " + name +
                                                     " is draining; deleted once ECS reports it "
                                                     "INACTIVE");
     };

@@ -67,6 +67,12 @@ v1::ActionResult FailedRetryable(const std::string& code, const std::string& mes
   return Failed(HandlerError(code, message, true));
 }
 
+v1::ActionResult InProgress(const std::string& code, const std::string& message) {
+  v1::ActionResult result = FailedRetryable(code, message);
+  result.set_outcome(v1::IN_PROGRESS);
+  return result;
+}
+
 v1::ActionResult Incompatible(const v1::Resource& desired, const std::string& field,
                               const std::string& found, const std::string& wanted) {
   const std::string what = v1::ResourceKind_Name(desired.ref().kind()) + " " + desired.ref().name();

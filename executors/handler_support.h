@@ -24,8 +24,11 @@ v1::ActionResult Succeeded(v1::Resource observed, bool mutated);
 v1::ActionResult Failed(const v1::Error& error);
 // A terminal failure made by the handler itself (not by AWS).
 v1::ActionResult FailedTerminal(const std::string& code, const std::string& message);
-// A retryable failure made by the handler (e.g. "still draining").
+// A retryable failure made by the handler.
 v1::ActionResult FailedRetryable(const std::string& code, const std::string& message);
+// Not finished yet (e.g. a service still draining): IN_PROGRESS, asked again
+// later without counting as a failed attempt.
+v1::ActionResult InProgress(const std::string& code, const std::string& message);
 // An existing object that Wharf cannot take over or change in place:
 // terminal, code "IncompatibleResource", naming the field, both values and
 // the fix.

@@ -59,6 +59,29 @@ TEST(PlanRunnerTest, RetryableFailureRetriesUpToMaxAttemptsThenFails) {
   EXPECT_TRUE(runner.TakeReady().empty());  // c never starts
 }
 
+TEST(PlanRunnerTest, InProgressIsPolledWithoutUsingAttemptsUntilItsLimit) {
+  PlanRunner runner(ThreeStepPlan(), /*max_attempts=*/1, /*max_polls=*/3);
+  runner.TakeReady();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(runner.OnResult(Result("a", v1::IN_PROGRESS)), PlanRunner::Verdict::kPollLater);
+    EXPECT_EQ(runner.state(), PlanRunner::State::kRunning);
+    runner.Retry("a");
+    EXPECT_EQ(runner.attempts("a"), 1) << "a poll is not an attempt";
+  }
+  // Past the poll limit it is a failure like any other (no attempts left).
+  EXPECT_EQ(runner.OnResult(Result("a", v1::IN_PROGRESS)), PlanRunner::Verdict::kContinue);
+  runner.OnResult(Result("b", v1::SUCCEEDED));
+  EXPECT_EQ(runner.state(), PlanRunner::State::kFailed);
+
+  PlanRunner done(ThreeStepPlan(), 1, 3);
+  done.TakeReady();
+  ASSERT_EQ(done.OnResult(Result("a", v1::IN_PROGRESS)), PlanRunner::Verdict::kPollLater);
+  done.Retry("a");
+  done.OnResult(Result("a", v1::SUCCEEDED));
+  done.OnResult(Result("b", v1::SUCCEEDED));
+  EXPECT_EQ(Ids(done.TakeReady()), std::vector<std::string>{"c"});
+}
+
 TEST(PlanRunnerTest, TerminalFailureStopsNewWorkButWaitsForInFlight) {
   PlanRunner runner(ThreeStepPlan(), 5);
   runner.TakeReady();
