@@ -79,6 +79,9 @@ void Controller::RequestSync() {
 
 void Controller::CheckSequence(const v1::Envelope& envelope) {
   if (envelope.source().empty() || envelope.sequence() == 0) return;
+  // Only watchers' streams are read whole; other sources also publish
+  // topics the controller does not subscribe to, so their gaps mean nothing.
+  if (WatcherKindOf(envelope.source()).empty()) return;
   auto [it, first] = last_sequence_.try_emplace(envelope.source(), envelope.sequence());
   if (first) return;
   uint64_t expected = it->second + 1;

@@ -187,9 +187,8 @@ TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) 
   // ClusterNotFoundException), or they are INACTIVE.
   auto after = Aws("ecs describe-services --cluster django-app --services django-app");
   if (after.exit_code == 0) {
-    for (const auto& s : nlohmann::json::parse(after.output)["services"]) {
-      EXPECT_EQ(s["status"], "INACTIVE");
-    }
+    const auto described = nlohmann::json::parse(after.output);
+    for (const auto& s : described["services"]) EXPECT_EQ(s["status"], "INACTIVE");
   } else {
     EXPECT_NE(after.output.find("ClusterNotFoundException"), std::string::npos) << after.output;
   }
