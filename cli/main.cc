@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   wait->add_option("--timeout", timeout_s, "Seconds to wait");
 
   std::string file;
-  auto* plan = app.add_subcommand("plan", "Show what applying a spec would change (exit 2: changes)");
+  auto* plan =
+      app.add_subcommand("plan", "Show what applying a spec would change (exit 2: changes)");
   plan->add_option("file", file, "The app's YAML spec")->required();
   auto* apply = app.add_subcommand("apply", "Apply a spec and follow it until it converges");
   apply->add_option("file", file, "The app's YAML spec")->required();

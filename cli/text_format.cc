@@ -132,8 +132,8 @@ std::string TextFormat::Event(const v1::Envelope& envelope) {
 
 namespace wharf::cli {
 
-std::string TextFormat::SpecErrors(const std::string& file,
-                                   const google::protobuf::RepeatedPtrField<v1::SpecError>& errors) {
+std::string TextFormat::SpecErrors(
+    const std::string& file, const google::protobuf::RepeatedPtrField<v1::SpecError>& errors) {
   std::string out;
   for (const auto& e : errors) {
     out += file;

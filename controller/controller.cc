@@ -249,8 +249,8 @@ void Controller::PlanAndApply(const std::string& app) {
   }
   v1::AppStatus status;
   status.set_spec_hash(desired->spec_hash);
-  v1::Plan plan = Diff(app, GraphFor(app, *desired), observed_.LookupFor(app),
-                       observed_.RefsForApp(app));
+  v1::Plan plan =
+      Diff(app, GraphFor(app, *desired), observed_.LookupFor(app), observed_.RefsForApp(app));
   if (plan.actions().empty()) {
     status.set_phase(v1::APP_PHASE_CONVERGED);
     status.set_message("in sync");
@@ -268,17 +268,16 @@ void Controller::PlanAndApply(const std::string& app) {
       ++drifted;
       if (!message.empty()) message += "; ";
       message += v1::ActionVerb_Name(a.verb()) + " " +
-                 v1::ResourceKind_Name(a.resource().ref().kind()) + " " +
-                 a.resource().ref().name();
+                 v1::ResourceKind_Name(a.resource().ref().kind()) + " " + a.resource().ref().name();
       for (const auto& c : a.changes()) {
         message += " " + c.path() + " " + (c.before().empty() ? "(none)" : c.before()) + " -> " +
                    c.after();
       }
     }
     status.set_phase(v1::APP_PHASE_DRIFTED);
-    status.set_message(std::to_string(drifted) +
-                       " resource(s) differ from the spec (observe-only: not corrected): " +
-                       message);
+    status.set_message(
+        std::to_string(drifted) +
+        " resource(s) differ from the spec (observe-only: not corrected): " + message);
     PublishApp(app, status, ids_.Next("rec"));
     counters_.Increment("drift_reported");
     queue_.Done(app);
@@ -329,8 +328,7 @@ void Controller::StartPlan(const std::string& app, v1::Plan plan, const std::str
   run.correlation_id = plan.id();
   run.spec_hash = spec_hash;
   run.purpose = purpose;
-  run.runner =
-      std::make_unique<PlanRunner>(plan, options_.max_action_attempts, options_.max_polls);
+  run.runner = std::make_unique<PlanRunner>(plan, options_.max_action_attempts, options_.max_polls);
   for (const auto& action : plan.actions()) {
     PublishAction(action, v1::ACTION_STATE_QUEUED, plan.id(), 0, "", "");
   }
@@ -369,9 +367,9 @@ void Controller::Submit(const std::string& app, v1::Action action) {
     failed.set_attempt(static_cast<uint32_t>(runs_[app].runner->attempts(action.id())));
     failed.set_outcome(v1::FAILED_TERMINAL);
     failed.mutable_error()->set_code("InputUnknown");
-    failed.mutable_error()->set_message("input " + resolved.unresolved.front() + " of " +
-                                        action.id() + " is not known: " +
-                                        action.resource().inputs().begin()->second);
+    failed.mutable_error()->set_message(
+        "input " + resolved.unresolved.front() + " of " + action.id() +
+        " is not known: " + action.resource().inputs().begin()->second);
     asio::post(io_, [this, failed] { OnResult(failed); });
     return;
   }
@@ -472,8 +470,8 @@ void Controller::OnResult(const v1::ActionResult& result) {
         const bool poll = verdict == PlanRunner::Verdict::kPollLater;
         auto delay = poll ? options_.poll_interval : runner.RetryDelay(result.action_id());
         PublishAction(action, v1::ACTION_STATE_RETRYING, correlation_id, attempt,
-                      result.executor_id(),
-                      (poll ? "waiting: " : "") + ErrorText(result.error()), &result);
+                      result.executor_id(), (poll ? "waiting: " : "") + ErrorText(result.error()),
+                      &result);
         auto timer = std::make_shared<asio::steady_timer>(io_, delay);
         timer->async_wait(
             [this, timer, app, id = result.action_id()](const boost::system::error_code& ec) {

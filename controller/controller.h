@@ -141,7 +141,7 @@ class Controller {
   DesiredStore desired_;
   ObservedCache observed_;
   WorkQueue queue_;
-  std::map<std::string, AppRun> runs_;                     // app -> plan in progress
+  std::map<std::string, AppRun> runs_;  // app -> plan in progress
   // app -> spec hash it was destroyed at: `wharf destroy` asked for it, and
   // it stays destroyed until its spec changes or is applied again.
   std::map<std::string, std::string> destroyed_;

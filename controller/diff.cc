@@ -114,12 +114,11 @@ void DiffValue(const std::string& path, const google::protobuf::Value& desired,
   if (desired.kind_case() == google::protobuf::Value::kStructValue || deeper) {
     if (obs.kind_case() == google::protobuf::Value::kStructValue || IsEmpty(obs)) {
       static const google::protobuf::Struct kEmpty;
-      DiffStruct(desired.kind_case() == google::protobuf::Value::kStructValue
-                     ? desired.struct_value()
-                     : kEmpty,
-                 obs.kind_case() == google::protobuf::Value::kStructValue ? &obs.struct_value()
-                                                                          : nullptr,
-                 path, overlay, out);
+      DiffStruct(
+          desired.kind_case() == google::protobuf::Value::kStructValue ? desired.struct_value()
+                                                                       : kEmpty,
+          obs.kind_case() == google::protobuf::Value::kStructValue ? &obs.struct_value() : nullptr,
+          path, overlay, out);
       return;
     }
   }
@@ -151,11 +150,11 @@ void DiffStruct(const google::protobuf::Struct& desired, const google::protobuf:
     std::string_view rest(path);
     if (!prefix.empty()) rest.remove_prefix(prefix.size() + 1);
     std::string_view key = rest.substr(0, rest.find('.'));
-    bool known = std::any_of(keys.begin(), keys.end(), [&](const Entry& e) { return e.key == key; });
+    bool known =
+        std::any_of(keys.begin(), keys.end(), [&](const Entry& e) { return e.key == key; });
     if (!known) keys.push_back({key, &kNull});
   }
-  std::sort(keys.begin(), keys.end(),
-            [](const Entry& x, const Entry& y) { return x.key < y.key; });
+  std::sort(keys.begin(), keys.end(), [](const Entry& x, const Entry& y) { return x.key < y.key; });
   std::string path;
   for (const auto& [key, value] : keys) {
     const google::protobuf::Value* obs = nullptr;
@@ -327,7 +326,8 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
   // resource seen is known, so more known ones than that means orphans.
   size_t known_present = 0;
   for (const v1::Resource* r : known) {
-    known_present += r->ref().kind() != v1::VPC && r->ref().kind() != v1::PREFLIGHT && !r->id().empty();
+    known_present +=
+        r->ref().kind() != v1::VPC && r->ref().kind() != v1::PREFLIGHT && !r->id().empty();
   }
   std::set<Key> wanted;
   if (known_present > seen_present) {
@@ -391,8 +391,9 @@ v1::Plan PlanDestroy(const std::string& app, const std::vector<v1::Resource>& de
     v1::Action action = MakeAction(app, v1::DELETE, *it);
     for (const auto& other : desired) {
       if (!included.count(KeyOf(other.ref()))) continue;
-      bool needs = std::any_of(other.depends_on().begin(), other.depends_on().end(),
-                               [&](const v1::ResourceRef& d) { return KeyOf(d) == KeyOf(it->ref()); });
+      bool needs =
+          std::any_of(other.depends_on().begin(), other.depends_on().end(),
+                      [&](const v1::ResourceRef& d) { return KeyOf(d) == KeyOf(it->ref()); });
       if (needs) action.add_depends_on(ActionId(app, other.ref(), v1::DELETE));
     }
     *plan.add_actions() = std::move(action);

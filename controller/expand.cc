@@ -25,7 +25,8 @@ Value* At(Struct* s, const std::string& path) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     Value& v = (*at->mutable_fields())[key];
     if (dot == std::string::npos) return &v;
     at = v.mutable_struct_value();
@@ -159,8 +160,8 @@ void AddPreflight(const v1::AppSpec& spec, std::vector<v1::Resource>* out) {
   Builder b(spec, v1::PREFLIGHT, spec.name() + "-preflight");
   if (!ExternalImage(spec)) {
     b.Str("image.repository", spec.image().repository())
-        .Str("image.tag", spec.image().digest().empty() ? Or<std::string>(spec.image().tag(), "latest")
-                                                        : "")
+        .Str("image.tag",
+             spec.image().digest().empty() ? Or<std::string>(spec.image().tag(), "latest") : "")
         .Str("image.digest", spec.image().digest());
   }
   std::vector<std::string> secrets;
@@ -174,7 +175,8 @@ void AddPreflight(const v1::AppSpec& spec, std::vector<v1::Resource>* out) {
   if (!spec.load_balancer().disabled()) {
     const std::string port = std::to_string(spec.container().port());
     if (BlueGreen(spec)) {
-      groups = {TargetGroupName(spec, "blue") + ":" + port, TargetGroupName(spec, "green") + ":" + port};
+      groups = {TargetGroupName(spec, "blue") + ":" + port,
+                TargetGroupName(spec, "green") + ":" + port};
     } else {
       groups = {TargetGroupName(spec) + ":" + port};
     }
@@ -216,28 +218,26 @@ void AddSecurityGroups(const v1::AppSpec& spec, const std::map<std::string, std:
   ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
   const std::string cidr = spec.load_balancer().internal() ? "10.0.0.0/8" : "0.0.0.0/0";
   for (int port : ports) {
-    out->push_back(
-        Builder(spec, v1::SECURITY_GROUP_INGRESS,
-                AlbSecurityGroupName(spec) + "-" + std::to_string(port))
-            .In("group_id", v1::SECURITY_GROUP, AlbSecurityGroupName(spec), "id")
-            .Str("protocol", "tcp")
-            .Num("from_port", port)
-            .Num("to_port", port)
-            .Str("cidr_ipv4", cidr)
-            .Str("description", "Wharf: clients of " + spec.name())
-            .Done());
+    out->push_back(Builder(spec, v1::SECURITY_GROUP_INGRESS,
+                           AlbSecurityGroupName(spec) + "-" + std::to_string(port))
+                       .In("group_id", v1::SECURITY_GROUP, AlbSecurityGroupName(spec), "id")
+                       .Str("protocol", "tcp")
+                       .Num("from_port", port)
+                       .Num("to_port", port)
+                       .Str("cidr_ipv4", cidr)
+                       .Str("description", "Wharf: clients of " + spec.name())
+                       .Done());
   }
   const int port = spec.container().port();
-  out->push_back(
-      Builder(spec, v1::SECURITY_GROUP_INGRESS,
-              TaskSecurityGroupName(spec) + "-" + std::to_string(port))
-          .In("group_id", v1::SECURITY_GROUP, TaskSecurityGroupName(spec), "id")
-          .Str("protocol", "tcp")
-          .Num("from_port", port)
-          .Num("to_port", port)
-          .In("source_group_id", v1::SECURITY_GROUP, AlbSecurityGroupName(spec), "id")
-          .Str("description", "Wharf: load balancer of " + spec.name())
-          .Done());
+  out->push_back(Builder(spec, v1::SECURITY_GROUP_INGRESS,
+                         TaskSecurityGroupName(spec) + "-" + std::to_string(port))
+                     .In("group_id", v1::SECURITY_GROUP, TaskSecurityGroupName(spec), "id")
+                     .Str("protocol", "tcp")
+                     .Num("from_port", port)
+                     .Num("to_port", port)
+                     .In("source_group_id", v1::SECURITY_GROUP, AlbSecurityGroupName(spec), "id")
+                     .Str("description", "Wharf: load balancer of " + spec.name())
+                     .Done());
 }
 
 void AddLoadBalancing(const v1::AppSpec& spec, const std::map<std::string, std::string>& tags,
@@ -273,10 +273,9 @@ void AddLoadBalancing(const v1::AppSpec& spec, const std::map<std::string, std::
                        .Num("health_check.healthy_threshold", Or(hc.healthy_threshold(), 2))
                        .Num("health_check.unhealthy_threshold", Or(hc.unhealthy_threshold(), 3))
                        .Str("health_check.matcher", Or<std::string>(hc.matcher(), "200-399"))
-                       .Num("deregistration_delay_seconds",
-                            lb.has_deregistration_delay_seconds()
-                                ? lb.deregistration_delay_seconds()
-                                : kDeregistrationDelay)
+                       .Num("deregistration_delay_seconds", lb.has_deregistration_delay_seconds()
+                                                                ? lb.deregistration_delay_seconds()
+                                                                : kDeregistrationDelay)
                        .Tags(tags)
                        .Done());
   }
@@ -312,12 +311,12 @@ void AddSupport(const v1::AppSpec& spec, const std::map<std::string, std::string
                        .Tags(tags)
                        .Done());
   }
-  out->push_back(Builder(spec, v1::LOG_GROUP, LogGroupName(spec))
-                     .Str("name", LogGroupName(spec))
-                     .Num("retention_days",
-                          Or(spec.retention().log_retention_days(), kLogRetentionDays))
-                     .Tags(tags)
-                     .Done());
+  out->push_back(
+      Builder(spec, v1::LOG_GROUP, LogGroupName(spec))
+          .Str("name", LogGroupName(spec))
+          .Num("retention_days", Or(spec.retention().log_retention_days(), kLogRetentionDays))
+          .Tags(tags)
+          .Done());
   if (spec.iam().execution_role_arn().empty()) {
     std::vector<std::string> secrets;
     for (const auto& [name, arn] : spec.container().secrets()) secrets.push_back(arn);
@@ -391,7 +390,8 @@ void AddTaskDefinition(const v1::AppSpec& spec, const ExpandOptions& options,
       .Map("container.secrets", {c.secrets().begin(), c.secrets().end()})
       .Str("container.working_directory", c.working_directory())
       .Str("container.user", c.user());
-  if (c.stop_timeout_seconds() > 0) td.Num("container.stop_timeout_seconds", c.stop_timeout_seconds());
+  if (c.stop_timeout_seconds() > 0)
+    td.Num("container.stop_timeout_seconds", c.stop_timeout_seconds());
   if (c.has_health_check() && !c.health_check().command().empty()) {
     const auto& hc = c.health_check();
     td.List("container.health_check.command", Strings(hc.command()), false)
@@ -473,11 +473,11 @@ void AddScaling(const v1::AppSpec& spec, std::vector<v1::Resource>* out) {
         .Num("scale_out_cooldown_seconds", Or(as.scale_out_cooldown_seconds(), 60))
         .Needs(v1::SCALABLE_TARGET, ScalingResourceId(spec));
     if (metric == "ALBRequestCountPerTarget") {
-      b.Template("resource_label",
-                 "{" + RefKey(v1::LOAD_BALANCER, LoadBalancerName(spec)) + ".arn_suffix}/{" +
-                     RefKey(v1::TARGET_GROUP, LiveTargetGroup(spec)) + ".arn_suffix}",
-                 {{v1::LOAD_BALANCER, LoadBalancerName(spec)},
-                  {v1::TARGET_GROUP, LiveTargetGroup(spec)}});
+      b.Template(
+          "resource_label",
+          "{" + RefKey(v1::LOAD_BALANCER, LoadBalancerName(spec)) + ".arn_suffix}/{" +
+              RefKey(v1::TARGET_GROUP, LiveTargetGroup(spec)) + ".arn_suffix}",
+          {{v1::LOAD_BALANCER, LoadBalancerName(spec)}, {v1::TARGET_GROUP, LiveTargetGroup(spec)}});
     }
     out->push_back(b.Done());
   };

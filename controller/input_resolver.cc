@@ -85,7 +85,7 @@ ResolvedInputs ResolveInputValues(const v1::Resource& desired, const ObservedLoo
     if (list) {
       auto* values = value.mutable_list_value();
       for (const auto& ref : text.find(',') == std::string::npos ? std::vector<std::string>{text}
-                                                                  : Split(text, ',')) {
+                                                                 : Split(text, ',')) {
         std::string got;
         if (!Lookup(ref, observed, &got)) {
           ok = false;

@@ -14,8 +14,8 @@ void ObservedCache::Erase(const std::string& app, const v1::ResourceRef& ref) {
 
 const v1::Resource* ObservedCache::Find(const std::string& app, const v1::ResourceRef& ref) const {
   // Looked up by views: no copy of the names.
-  auto it = resources_.find(std::tuple<std::string_view, int, std::string_view>(
-      app, ref.kind(), ref.name()));
+  auto it = resources_.find(
+      std::tuple<std::string_view, int, std::string_view>(app, ref.kind(), ref.name()));
   return it == resources_.end() ? nullptr : &it->second;
 }
 

@@ -260,8 +260,8 @@ void EcsServiceHandler::Ensure(const v1::Action& action, Done done) {
     if (service && service->status == "DRAINING") {
       return done(InProgress("ServiceDraining",
                              "ECS service " + Name(desired) +
-                                      " is still draining from a delete; it is created again once "
-                                      "ECS reports it INACTIVE"));
+                                 " is still draining from a delete; it is created again once "
+                                 "ECS reports it INACTIVE"));
     }
     if (service && service->status == "ACTIVE") {
       return Adopt(desired, *service, std::move(done));
@@ -340,8 +340,8 @@ void EcsServiceHandler::Delete(const v1::Action& action, Done done) {
     if (!service || service->status == "INACTIVE") return done(Succeeded(Absent(desired), false));
     auto draining = [name = Name(desired)] {
       return InProgress("ServiceDraining", "ECS service " + name +
-                                                    " is draining; deleted once ECS reports it "
-                                                    "INACTIVE");
+                                               " is draining; deleted once ECS reports it "
+                                               "INACTIVE");
     };
     if (service->status == "DRAINING") return done(draining());
 

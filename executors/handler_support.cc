@@ -11,7 +11,8 @@ const Value* Find(const Struct& s, const std::string& path) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     auto it = at->fields().find(key);
     if (it == at->fields().end()) return nullptr;
     if (dot == std::string::npos) return &it->second;
@@ -26,7 +27,8 @@ Value* Make(Struct* s, const std::string& path) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     Value& v = (*at->mutable_fields())[key];
     if (dot == std::string::npos) return &v;
     at = v.mutable_struct_value();
@@ -77,8 +79,8 @@ v1::ActionResult Incompatible(const v1::Resource& desired, const std::string& fi
                               const std::string& found, const std::string& wanted) {
   const std::string what = v1::ResourceKind_Name(desired.ref().kind()) + " " + desired.ref().name();
   return FailedTerminal("IncompatibleResource",
-                        what + " already exists with " + field + " = " + found + ", the spec wants " +
-                            wanted + "; AWS cannot change " + field +
+                        what + " already exists with " + field + " = " + found +
+                            ", the spec wants " + wanted + "; AWS cannot change " + field +
                             " in place: delete or rename the existing one, or change the spec");
 }
 

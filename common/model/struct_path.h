@@ -9,8 +9,7 @@
 namespace wharf::model {
 
 // The value at `path`, or nullptr when a part is missing or not a struct.
-const google::protobuf::Value* FindPath(const google::protobuf::Struct& s,
-                                        const std::string& path);
+const google::protobuf::Value* FindPath(const google::protobuf::Struct& s, const std::string& path);
 // The value at `path`, creating the structs on the way (a non-struct on the
 // way is replaced by a struct).
 google::protobuf::Value* MutablePath(google::protobuf::Struct* s, const std::string& path);

@@ -203,8 +203,7 @@ Result<v1::WharfConfig> LoadConfig(const std::string& path, const std::string& s
       DefaultPositive(config.executor_capacity(), 8, "executor_capacity", errors));
   config.set_heartbeat_interval_ms(
       DefaultPositive(config.heartbeat_interval_ms(), 1000, "heartbeat_interval_ms", errors));
-  config.set_drift_poll_ms(
-      DefaultPositive(config.drift_poll_ms(), 60000, "drift_poll_ms", errors));
+  config.set_drift_poll_ms(DefaultPositive(config.drift_poll_ms(), 60000, "drift_poll_ms", errors));
   config.set_heartbeat_liveness(
       DefaultPositive(config.heartbeat_liveness(), 3, "heartbeat_liveness", errors));
 

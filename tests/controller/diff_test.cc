@@ -258,14 +258,13 @@ TEST(DiffAppTest, ResourcesNoLongerDesiredAreDeletedAfterTheRest) {
   v1::Plan plan = Diff("django-app", Expand(spec), cloud.Lookup(), cloud.Known());
   // The service takes over its count; the alarm, policy and target go,
   // dependents first.
-  EXPECT_EQ(Ids(plan),
-            (std::vector<std::string>{
-                "django-app/PREFLIGHT/django-app-preflight/CREATE",
-                "django-app/ECS_SERVICE/django-app/UPDATE",
-                "django-app/METRIC_ALARM/django-app-target-5xx/DELETE",
-                "django-app/SCALING_POLICY/django-app-cpu/DELETE",
-                "django-app/SCALABLE_TARGET/service/django-app/django-app/DELETE",
-            }));
+  EXPECT_EQ(Ids(plan), (std::vector<std::string>{
+                           "django-app/PREFLIGHT/django-app-preflight/CREATE",
+                           "django-app/ECS_SERVICE/django-app/UPDATE",
+                           "django-app/METRIC_ALARM/django-app-target-5xx/DELETE",
+                           "django-app/SCALING_POLICY/django-app-cpu/DELETE",
+                           "django-app/SCALABLE_TARGET/service/django-app/django-app/DELETE",
+                       }));
   const auto& target = plan.actions(4);
   // The preflight, the update, the alarm, the policy.
   EXPECT_EQ(target.depends_on_size(), 4);

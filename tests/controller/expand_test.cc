@@ -181,8 +181,7 @@ TEST(ExpandTest, EveryTaggableResourceCarriesTheAppAndManagedByTags) {
   for (const auto& r : Expand(Example())) {
     auto kind = r.ref().kind();
     if (kind == v1::VPC || kind == v1::PREFLIGHT || kind == v1::SECURITY_GROUP_INGRESS ||
-        kind == v1::LISTENER ||
-        kind == v1::SCALABLE_TARGET || kind == v1::SCALING_POLICY) {
+        kind == v1::LISTENER || kind == v1::SCALABLE_TARGET || kind == v1::SCALING_POLICY) {
       continue;
     }
     EXPECT_EQ(r.tags().at(kTagApp), "django-app") << RefKey(r.ref());
@@ -230,9 +229,10 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         HashCase{"cpu", [](v1::AppSpec* s) { s->mutable_compute()->set_cpu(1024); }, true},
         HashCase{"image_tag", [](v1::AppSpec* s) { s->mutable_image()->set_tag("1.4.3"); }, true},
-        HashCase{"environment",
-                 [](v1::AppSpec* s) { (*s->mutable_container()->mutable_environment())["X"] = "1"; },
-                 true},
+        HashCase{
+            "environment",
+            [](v1::AppSpec* s) { (*s->mutable_container()->mutable_environment())["X"] = "1"; },
+            true},
         HashCase{"secret_arn",
                  [](v1::AppSpec* s) {
                    (*s->mutable_container()->mutable_secrets())["DATABASE_URL"] = "arn:other";
@@ -274,7 +274,8 @@ TEST(ExpandTest, WorkerAppWithoutLoadBalancerHasNoAlbPieces) {
   spec.mutable_scaling()->clear_autoscaling();
   spec.clear_alarms();
   auto graph = Expand(spec);
-  for (auto kind : {v1::LOAD_BALANCER, v1::TARGET_GROUP, v1::LISTENER, v1::SECURITY_GROUP_INGRESS}) {
+  for (auto kind :
+       {v1::LOAD_BALANCER, v1::TARGET_GROUP, v1::LISTENER, v1::SECURITY_GROUP_INGRESS}) {
     for (const auto& r : graph) EXPECT_NE(r.ref().kind(), kind) << RefKey(r.ref());
   }
   EXPECT_EQ(Find(graph, v1::SECURITY_GROUP, "django-app-alb"), nullptr);

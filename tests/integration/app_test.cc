@@ -115,8 +115,8 @@ TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) 
   EXPECT_EQ(svc["launchType"], "FARGATE");
   EXPECT_EQ(svc["loadBalancers"][0]["targetGroupArn"], tg_arn);
   EXPECT_EQ(svc["loadBalancers"][0]["containerPort"], 8000);
-  auto revisions = AwsJson(
-      "ecs list-task-definitions --family-prefix django-app --status ACTIVE --sort DESC");
+  auto revisions =
+      AwsJson("ecs list-task-definitions --family-prefix django-app --status ACTIVE --sort DESC");
   ASSERT_EQ(revisions["taskDefinitionArns"].size(), 1u);
   EXPECT_EQ(svc["taskDefinition"], revisions["taskDefinitionArns"][0]);
   const std::string first_revision = revisions["taskDefinitionArns"][0];
@@ -145,8 +145,9 @@ TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) 
   EXPECT_EQ(logs["logGroups"][0]["retentionInDays"], 30);
   EXPECT_EQ(AwsJson("iam get-role --role-name django-app-execution")["Role"]["RoleName"],
             "django-app-execution");
-  EXPECT_EQ(AwsJson("ecr describe-repositories --repository-names django-app")["repositories"].size(),
-            1u);
+  EXPECT_EQ(
+      AwsJson("ecr describe-repositories --repository-names django-app")["repositories"].size(),
+      1u);
   auto targets = AwsJson(
       "application-autoscaling describe-scalable-targets --service-namespace ecs "
       "--resource-ids service/django-app/django-app");
@@ -172,7 +173,7 @@ TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) 
   EXPECT_EQ(Count(counters, "ecs", "RegisterTaskDefinition", "mutating"), 1);
   EXPECT_EQ(Count(counters, "ecs", "UpdateService", "mutating"), 1);
   EXPECT_EQ(Mutations(counters), (std::map<std::string, int>{{"ecs.RegisterTaskDefinition", 1},
-                                                              {"ecs.UpdateService", 1}}));
+                                                             {"ecs.UpdateService", 1}}));
   services = AwsJson("ecs describe-services --cluster django-app --services django-app");
   EXPECT_NE(services["services"][0]["taskDefinition"], first_revision);
   EXPECT_NE(services["services"][0]["taskDefinition"].get<std::string>().find("django-app:2"),
@@ -199,9 +200,9 @@ TEST_F(AppTest, ApplyWiresEverythingThenReapplyIsANoOpThenCpuChangeThenDestroy) 
       AwsJson("ec2 describe-security-groups --filters Name=tag:wharf:managed-by,Values=wharf")
           ["SecurityGroups"]
               .empty());
-  EXPECT_TRUE(AwsJson("logs describe-log-groups --log-group-name-prefix /ecs/django-app")
-                  ["logGroups"]
-                      .empty());
+  EXPECT_TRUE(
+      AwsJson("logs describe-log-groups --log-group-name-prefix /ecs/django-app")["logGroups"]
+          .empty());
   EXPECT_TRUE(AwsJson("ecr describe-repositories")["repositories"].empty());
   EXPECT_TRUE(AwsJson("cloudwatch describe-alarms")["MetricAlarms"].empty());
   EXPECT_TRUE(AwsJson("application-autoscaling describe-scalable-targets --service-namespace ecs")

@@ -132,8 +132,8 @@ TEST_F(ChaosTest, KilledMidApplyResumesWithNoDuplicateAndNothingLost) {
     while (!converged && std::chrono::steady_clock::now() < deadline) {
       auto status = RunCommand(std::string(WHARF_TEST_BIN_DIR) + "/wharf --state-dir " +
                                state_dir_ + " status " + app + " --json 2>&1");
-      converged = status.exit_code == 0 &&
-                  status.output.find("APP_PHASE_CONVERGED") != std::string::npos;
+      converged =
+          status.exit_code == 0 && status.output.find("APP_PHASE_CONVERGED") != std::string::npos;
       if (!converged) std::this_thread::sleep_for(std::chrono::milliseconds(250));
       (void)stack_->Tick();
     }
@@ -147,9 +147,10 @@ TEST_F(ChaosTest, KilledMidApplyResumesWithNoDuplicateAndNothingLost) {
   auto inventory = Inventory(runs);
 
   const std::map<std::string, int> expected = {
-      {"cluster", 1},         {"ingress_rule", 2}, {"listener", 1}, {"load_balancer", 1},
-      {"log_group", 1},       {"role", 1},         {"security_group", 2}, {"service", 1},
-      {"target_group", 1},    {"task_definition", 1},
+      {"cluster", 1},         {"ingress_rule", 2}, {"listener", 1},
+      {"load_balancer", 1},   {"log_group", 1},    {"role", 1},
+      {"security_group", 2},  {"service", 1},      {"target_group", 1},
+      {"task_definition", 1},
   };
   for (int i = 0; i < runs; ++i) {
     std::string app = "chaos" + std::to_string(i);

@@ -55,7 +55,9 @@ TEST_F(SliceTest, SpecFileBecomesClusterAndStatusEventsArriveInOrder) {
   ASSERT_GE(trail.size(), 6u);
   EXPECT_EQ(trail.front(), "APP_PHASE_PLANNING");
   EXPECT_EQ(trail.back(), "APP_PHASE_CONVERGED");
-  auto count = [&](const std::string& what) { return std::count(trail.begin(), trail.end(), what); };
+  auto count = [&](const std::string& what) {
+    return std::count(trail.begin(), trail.end(), what);
+  };
   const auto actions = count("ACTION_STATE_QUEUED");
   EXPECT_GT(actions, 10) << "the whole app's graph";
   EXPECT_EQ(count("ACTION_STATE_DISPATCHED"), actions);
@@ -107,9 +109,9 @@ TEST_F(SliceTest, ExecutorKilledWhileHoldingAnActionLosesNothingAndDuplicatesNot
     return false;
   })) << Logs();
   EXPECT_NE(finisher, holder);
-  ASSERT_TRUE(WaitFor(
-      [](const v1::Envelope& e) { return IsAppPhase(e, "shop", v1::APP_PHASE_CONVERGED); },
-      std::chrono::seconds(120)))
+  ASSERT_TRUE(
+      WaitFor([](const v1::Envelope& e) { return IsAppPhase(e, "shop", v1::APP_PHASE_CONVERGED); },
+              std::chrono::seconds(120)))
       << Logs();
   // The action went back to the queue when its executor went silent.
   bool requeued = false;
