@@ -42,6 +42,7 @@ class StackFixture : public ::testing::Test {
     config->set_executors(2);
     config->mutable_local_cloud()->set_port(test_support::PickFreeTcpPort());
     config->set_log_level("debug");
+    if (drift_poll_ms_ > 0) config->set_drift_poll_ms(drift_poll_ms_);
     cli::LocalStack::Options options;
     options.bin_dir = WHARF_TEST_BIN_DIR;
     options.local_cloud = true;
@@ -135,6 +136,9 @@ class StackFixture : public ::testing::Test {
     return e.has_app_status() && e.app_status().app() == app && e.app_status().phase() == phase;
   }
 
+  // When positive, the controller re-reconciles every app this often (set
+  // before StartStack); otherwise the config's default.
+  int drift_poll_ms_ = 0;
   std::string state_dir_;
   std::unique_ptr<cli::LocalStack> stack_;
   std::vector<std::string> unexpected_exits_;
