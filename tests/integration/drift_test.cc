@@ -365,8 +365,15 @@ TEST_F(DriftTest, ObserveOnlyReportsDriftAndChangesNothing) {
   EXPECT_EQ(Service(app)["desiredCount"], 5);
   EXPECT_EQ(Mutations(), (std::map<std::string, int>{{"ecs.UpdateService", 1}}))
       << "only the test's own UpdateService";
-  auto status = Wharf("status " + app + " --json");
-  EXPECT_NE(status.output.find("APP_PHASE_DRIFTED"), std::string::npos) << status.output;
+  // `wharf status` says so too (between polls: during one, it says PLANNING).
+  std::string status;
+  EXPECT_TRUE(Until(
+      [&] {
+        status = Wharf("status " + app + " --json").output;
+        return status.find("APP_PHASE_DRIFTED") != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << status;
   EXPECT_TRUE(unexpected_exits_.empty());
 }
 
