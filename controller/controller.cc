@@ -309,9 +309,7 @@ void Controller::StartPlan(const std::string& app, v1::Plan plan, const std::str
   status.set_actions_total(plan.actions_size());
   switch (purpose) {
     case Purpose::kRefresh:
-      status.set_phase(v1::APP_PHASE_PLANNING);
-      status.set_message("reading " + std::to_string(plan.actions_size()) +
-                         " resource(s) from AWS");
+      // Reads are silent: a steady app's status does not flip every poll.
       break;
     case Purpose::kApply:
       status.set_phase(v1::APP_PHASE_PLANNING);
@@ -322,7 +320,7 @@ void Controller::StartPlan(const std::string& app, v1::Plan plan, const std::str
       status.set_message(std::to_string(plan.actions_size()) + " resource(s) to remove");
       break;
   }
-  PublishApp(app, status, plan.id());
+  if (purpose != Purpose::kRefresh) PublishApp(app, status, plan.id());
 
   AppRun& run = runs_[app];
   run.correlation_id = plan.id();

@@ -1,5 +1,7 @@
 #include "controller/expand.h"
 
+#include "common/model/struct_path.h"
+
 #include <algorithm>
 #include <map>
 
@@ -20,19 +22,7 @@ constexpr int kTestListenerPort = 8080;
 constexpr const char* kExecutionPolicy =
     "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 
-Value* At(Struct* s, const std::string& path) {
-  Struct* at = s;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    std::string key =
-        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    Value& v = (*at->mutable_fields())[key];
-    if (dot == std::string::npos) return &v;
-    at = v.mutable_struct_value();
-    start = dot + 1;
-  }
-}
+Value* At(Struct* s, const std::string& path) { return model::MutablePath(s, path); }
 
 // Builds one Resource of the graph.
 class Builder {

@@ -1,40 +1,16 @@
 #include "executors/handler_support.h"
 
+#include "common/model/struct_path.h"
+
 namespace wharf::executors {
 namespace {
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-const Value* Find(const Struct& s, const std::string& path) {
-  const Struct* at = &s;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    std::string key =
-        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    auto it = at->fields().find(key);
-    if (it == at->fields().end()) return nullptr;
-    if (dot == std::string::npos) return &it->second;
-    if (it->second.kind_case() != Value::kStructValue) return nullptr;
-    at = &it->second.struct_value();
-    start = dot + 1;
-  }
-}
+const Value* Find(const Struct& s, const std::string& path) { return model::FindPath(s, path); }
 
-Value* Make(Struct* s, const std::string& path) {
-  Struct* at = s;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    std::string key =
-        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    Value& v = (*at->mutable_fields())[key];
-    if (dot == std::string::npos) return &v;
-    at = v.mutable_struct_value();
-    start = dot + 1;
-  }
-}
+Value* Make(Struct* s, const std::string& path) { return model::MutablePath(s, path); }
 
 v1::Error HandlerError(const std::string& code, const std::string& message, bool retryable) {
   v1::Error e;

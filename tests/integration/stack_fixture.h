@@ -47,6 +47,7 @@ class StackFixture : public ::testing::Test {
     options.bin_dir = WHARF_TEST_BIN_DIR;
     options.local_cloud = true;
     options.executor_hold_result = executor_hold;
+    options.local_cloud_speed = local_cloud_speed_;
     options.progress = nullptr;
     stack_ = std::make_unique<cli::LocalStack>(*config, options);
     auto started = stack_->Start();
@@ -139,6 +140,9 @@ class StackFixture : public ::testing::Test {
   // When positive, the controller re-reconciles every app this often (set
   // before StartStack); otherwise the config's default.
   int drift_poll_ms_ = 0;
+  // The local cloud's clock speed (set before StartStack): > 1 makes its
+  // waits (deregistration delays, draining, health checks) shorter.
+  double local_cloud_speed_ = 1.0;
   std::string state_dir_;
   std::unique_ptr<cli::LocalStack> stack_;
   std::vector<std::string> unexpected_exits_;
