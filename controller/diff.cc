@@ -182,35 +182,6 @@ bool ChangesOutputs(v1::ResourceKind kind, v1::ActionVerb verb) {
          (kind == v1::TASK_DEFINITION && verb == v1::UPDATE);
 }
 
-// Resources whose outputs `resource`'s inputs read.
-std::vector<v1::ResourceRef> InputSources(const v1::Resource& resource) {
-  std::vector<v1::ResourceRef> out;
-  for (const auto& [path, text] : resource.inputs()) {
-    // Either one or more ','-joined refs, or a template of "{ref}" parts.
-    std::string refs = text;
-    if (text.find('{') != std::string::npos) {
-      refs.clear();
-      size_t at = 0;
-      while ((at = text.find('{', at)) != std::string::npos) {
-        size_t close = text.find('}', at);
-        if (close == std::string::npos) break;
-        refs += text.substr(at + 1, close - at - 1) + ",";
-        at = close + 1;
-      }
-    }
-    size_t start = 0;
-    while (start < refs.size()) {
-      size_t end = refs.find(',', start);
-      if (end == std::string::npos) end = refs.size();
-      v1::ResourceRef ref;
-      std::string output;
-      if (ParseOutputRef(refs.substr(start, end - start), &ref, &output)) out.push_back(ref);
-      start = end + 1;
-    }
-  }
-  return out;
-}
-
 v1::Action MakeAction(const std::string& app, v1::ActionVerb verb, const v1::Resource& resource) {
   v1::Action action;
   action.set_app(app);
@@ -279,9 +250,7 @@ v1::Plan Diff(const std::string& app, const std::vector<v1::Resource>& desired,
       // Inputs whose source this plan changes: the new value is known only
       // once that action ran.
       for (const auto& [path, text] : outputs_change ? resource.inputs() : kNoInputs) {
-        v1::Resource one;
-        (*one.mutable_inputs())[path] = text;
-        for (const auto& src : InputSources(one)) {
+        for (const auto& src : InputSources(text)) {
           auto it = action_of.find(KeyOf(src));
           if (it == action_of.end() || !ChangesOutputs(src.kind(), it->second.second)) continue;
           std::string target = path.size() > 2 && path.substr(path.size() - 2) == "[]"

@@ -67,6 +67,27 @@ bool ParseOutputRef(const std::string& text, v1::ResourceRef* ref, std::string* 
   return !output->empty();
 }
 
+std::vector<v1::ResourceRef> InputSources(const std::string& text) {
+  std::vector<std::string> refs;
+  if (text.find('{') == std::string::npos) {
+    refs = Split(text, ',');
+  } else {
+    for (size_t at = 0; (at = text.find('{', at)) != std::string::npos;) {
+      size_t close = text.find('}', at);
+      if (close == std::string::npos) break;
+      refs.push_back(text.substr(at + 1, close - at - 1));
+      at = close + 1;
+    }
+  }
+  std::vector<v1::ResourceRef> out;
+  for (const auto& r : refs) {
+    v1::ResourceRef ref;
+    std::string output;
+    if (ParseOutputRef(r, &ref, &output)) out.push_back(std::move(ref));
+  }
+  return out;
+}
+
 ResolvedInputs ResolveInputValues(const v1::Resource& desired, const ObservedLookup& observed) {
   ResolvedInputs out;
   // In path order, so the result does not depend on map iteration order.

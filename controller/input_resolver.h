@@ -31,6 +31,10 @@ ResolvedInputs ResolveInputValues(const v1::Resource& desired, const ObservedLoo
 // ','-separated outputs as a list. Pure.
 ResolvedResource ResolveInputs(const v1::Resource& desired, const ObservedLookup& observed);
 
+// The resources one input value reads: its ','-joined references, or the
+// "{...}" parts of a template. Malformed references are left out.
+std::vector<v1::ResourceRef> InputSources(const std::string& text);
+
 // Parses "<KIND>/<name>.<output>"; false when malformed.
 bool ParseOutputRef(const std::string& text, v1::ResourceRef* ref, std::string* output);
 
